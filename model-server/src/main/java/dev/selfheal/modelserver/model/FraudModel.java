@@ -1,0 +1,20 @@
+package dev.selfheal.modelserver.model;
+
+import java.util.List;
+
+/**
+ * A loaded fraud classifier with its held-out golden set. Implementations are immutable and thread-safe.
+ *
+ * <p>Obtained from {@code ModelLoader.load(modelVersion)}; the server never trains.
+ */
+public interface FraudModel {
+
+  /** Scores one transaction through the artifact's serving pipeline. */
+  Prediction predict(Transaction transaction);
+
+  /** Where the artifact came from. */
+  ModelProvenance provenance();
+
+  /** The held-out golden set shipped with the artifact, for periodic self-evaluation. */
+  List<LabeledTransaction> goldenSet();
+}
