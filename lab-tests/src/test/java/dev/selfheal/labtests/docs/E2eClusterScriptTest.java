@@ -1,0 +1,358 @@
+package dev.selfheal.labtests.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The argument and prerequisite handling of {@code scripts/e2e-cluster.sh}, without a cluster: the
+ * script runs from a copy of the repository layout with a PATH that holds only shell shims for
+ * docker, kubectl, kind, minikube, helm and curl (which record their calls) plus a few core
+ * utilities, or lacks them.
+ */
+class E2eClusterScriptTest {
+
+  private static final List<String> CORE_UTILITIES =
+      List.of("mktemp", "rm", "cat", "touch", "sleep", "grep");
+
+  @TempDir Path temp;
+
+  private Path repo;
+  private Path bin;
+  private Path calls;
+
+  @BeforeEach
+  void layOutRepository() throws IOException {
+    repo = temp.resolve("repo");
+    bin = temp.resolve("bin");
+    calls = temp.resolve("calls.log");
+    Files.createDirectories(repo.resolve("scripts"));
+    Files.createDirectories(repo.resolve("k8s"));
+    Files.createDirectories(bin);
+    Files.createFile(calls);
+    Files.copy(Repo.path("scripts/e2e-cluster.sh"), repo.resolve("scripts/e2e-cluster.sh"));
+    for (String file :
+        List.of(
+            "Dockerfile",
+            "Dockerfile.v2",
+            "k8s/deployment.yaml",
+            "k8s/deployment-v2.yaml",
+            "k8s/service.yaml",
+            "k8s/prometheus-values.yaml",
+            "k8s/rollback-controller.yaml")) {
+      Files.writeString(repo.resolve(file), "# placeholder\n");
+    }
+    for (String utility : CORE_UTILITIES) {
+      Files.createSymbolicLink(bin.resolve(utility), Shell.which(utility, "coreutils/grep"));
+    }
+  }
+
+  /** Writes a shim that records "name args" and then runs {@code body}. */
+  private void shim(String name, String body) throws IOException {
+    Path file = bin.resolve(name);
+    Files.writeString(
+        file,
+        "#!/bin/sh\necho \"" + name + " $*\" >> '" + calls + "'\n" + body + "\n",
+        StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** A working set of tools: a reachable kind cluster named "kind" under context kind-kind. */
+  private void healthyTools() throws IOException {
+    shim("docker", "exit 0");
+    shim(
+        "kubectl",
+        """
+        case "$1 $2" in
+          "config current-context") echo kind-kind ;;
+        esac
+        exit 0""");
+    shim("kind", "[ \"$1 $2\" = \"get clusters\" ] && echo kind\nexit 0");
+    shim("minikube", "exit 0");
+    shim("helm", "exit 0");
+    shim("curl", "exit 0");
+  }
+
+  private Shell.Result script(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Shell.which("bash", "bash").toString());
+    command.add(repo.resolve("scripts/e2e-cluster.sh").toString());
+    command.addAll(List.of(args));
+    return Shell.run(temp, Map.of("PATH", bin.toString(), "TMPDIR", temp.toString()), command);
+  }
+
+  private List<String> recordedCalls() throws IOException {
+    return Files.readAllLines(calls);
+  }
+
+  @Test
+  void helpDescribesEveryOption() {
+    Shell.Result result = script("--help");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains(
+            "--cluster kind|minikube",
+            "--cluster-name",
+            "--namespace",
+            "--timeout",
+            "--keep",
+            "--with-prometheus",
+            "--with-rollback-controller",
+            "--check-only",
+            "--dry-run",
+            "-h, --help");
+  }
+
+  @Test
+  void shortHelpFlagWorksToo() {
+    assertThat(script("-h").stdout()).startsWith("Usage: scripts/e2e-cluster.sh");
+  }
+
+  @Test
+  void unknownOptionIsAUsageErrorNamingIt() {
+    Shell.Result result = script("--clutser", "kind");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("unknown option '--clutser'").contains("--help");
+  }
+
+  @Test
+  void rejectsAClusterKindOtherThanKindOrMinikube() {
+    Shell.Result result = script("--cluster", "k3d");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("--cluster must be kind or minikube, not 'k3d'");
+  }
+
+  @Test
+  void rejectsATimeoutThatIsNotAPositiveNumber() {
+    assertThat(script("--timeout", "0").stderr()).contains("--timeout must be a positive number");
+    assertThat(script("--timeout", "5m").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void optionWithoutItsValueIsAUsageError() {
+    Shell.Result result = script("--namespace");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("option --namespace needs a value");
+    assertThat(script("--cluster", "--keep").stderr()).contains("option --cluster needs a value");
+  }
+
+  @Test
+  void rejectsAnInvalidNamespaceName() {
+    Shell.Result result = script("--namespace", "Lab_1");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("--namespace 'Lab_1' is not a valid name");
+  }
+
+  @Test
+  void rollbackControllerNeedsTheDefaultNamespace() {
+    Shell.Result result = script("--with-rollback-controller", "--namespace", "lab");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("--with-rollback-controller needs --namespace default");
+  }
+
+  @Test
+  void namesEveryMissingToolAndStopsBeforeDoingAnything() {
+    Shell.Result result = script("--check-only");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(3);
+    assertThat(result.stderr())
+        .contains("missing prerequisites")
+        .contains("- docker: install Docker")
+        .contains("- kubectl: install kubectl")
+        .contains("- curl: install curl")
+        .contains("- kind or minikube: install one of them")
+        .doesNotContain("helm");
+  }
+
+  @Test
+  void asksForTheChosenClusterToolOnly() throws IOException {
+    healthyTools();
+    Files.delete(bin.resolve("minikube"));
+
+    Shell.Result result = script("--check-only", "--cluster", "minikube");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr()).contains("- minikube: install minikube").doesNotContain("- kind");
+  }
+
+  @Test
+  void helmIsRequiredOnlyWithPrometheus() throws IOException {
+    healthyTools();
+    Files.delete(bin.resolve("helm"));
+
+    assertThat(script("--check-only").exitCode()).isZero();
+    Shell.Result result = script("--check-only", "--with-prometheus");
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr()).contains("- helm: install Helm 3").contains("--with-prometheus");
+  }
+
+  @Test
+  void namesMissingRepositoryFiles() throws IOException {
+    healthyTools();
+    Files.delete(repo.resolve("Dockerfile.v2"));
+    Files.delete(repo.resolve("k8s/prometheus-values.yaml"));
+
+    Shell.Result result = script("--check-only", "--with-prometheus");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr())
+        .contains("- Dockerfile.v2: missing")
+        .contains("- k8s/prometheus-values.yaml: missing");
+  }
+
+  @Test
+  void checkOnlyProbesDockerTheClusterAndKindAndChangesNothing() throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--check-only");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains("all prerequisites found (kind 'kind', namespace default)");
+    assertThat(recordedCalls())
+        .contains("docker info", "kind get clusters")
+        .anyMatch(call -> call.startsWith("kubectl cluster-info"))
+        .noneMatch(
+            call -> call.contains("build") || call.contains("apply") || call.contains("load"));
+  }
+
+  @Test
+  void saysSoWhenTheClusterCannotBeReached() throws IOException {
+    healthyTools();
+    shim(
+        "kubectl",
+        """
+        case "$1" in
+          cluster-info) echo 'connection refused' >&2; exit 1 ;;
+          config) echo kind-kind ;;
+        esac
+        exit 0""");
+
+    Shell.Result result = script("--check-only");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr())
+        .contains("a reachable cluster: 'kubectl cluster-info' failed")
+        .contains("kind create cluster");
+  }
+
+  @Test
+  void saysSoWhenTheDockerDaemonIsNotRunning() throws IOException {
+    healthyTools();
+    shim("docker", "exit 1");
+
+    Shell.Result result = script("--check-only");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr()).contains("a running Docker daemon: 'docker info' failed");
+  }
+
+  @Test
+  void namesAMissingKindCluster() throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--check-only", "--cluster-name", "lab");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr()).contains("kind cluster 'lab': not in 'kind get clusters'");
+  }
+
+  @Test
+  void detectsMinikubeFromTheKubectlContext() throws IOException {
+    healthyTools();
+    shim("kubectl", "[ \"$1 $2\" = \"config current-context\" ] && echo minikube\nexit 0");
+
+    Shell.Result result = script("--check-only");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout()).contains("(minikube 'minikube', namespace default)");
+    assertThat(recordedCalls()).contains("minikube status -p minikube");
+  }
+
+  @Test
+  void asksForClusterWhenTheContextIsNeitherKindNorMinikube() throws IOException {
+    healthyTools();
+    shim("kubectl", "[ \"$1 $2\" = \"config current-context\" ] && echo prod-eu\nexit 0");
+
+    Shell.Result result = script("--check-only");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stderr()).contains("(current: 'prod-eu'): pass --cluster kind|minikube");
+  }
+
+  @Test
+  void dryRunPrintsTheLabCommandsAndRunsNone() throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--dry-run", "--with-prometheus");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains("+ docker build -t model-server:v1 .")
+        .contains("+ docker build -t model-server:v2 -f Dockerfile.v2 .")
+        .contains("+ kind load docker-image model-server:v1 model-server:v2 --name kind")
+        .contains("apply -f " + repo.resolve("k8s/deployment.yaml"))
+        .contains("apply -f " + repo.resolve("k8s/service.yaml"))
+        .contains("apply -f " + repo.resolve("k8s/deployment-v2.yaml"))
+        .contains("+ kubectl -n default rollout undo deployment/model-server")
+        .contains("prometheus-community/prometheus --version ^29.0.0")
+        .contains("-f " + repo.resolve("k8s/prometheus-values.yaml"))
+        .contains("--namespace monitoring --create-namespace")
+        .contains("RESULT: PASS");
+    assertThat(recordedCalls()).containsOnly("kubectl config current-context");
+  }
+
+  @Test
+  void dryRunLoadsImagesWithMinikubeAndWaitsForTheControllerInsteadOfUndo() throws IOException {
+    healthyTools();
+
+    Shell.Result result =
+        script("--dry-run", "--cluster", "minikube", "--with-rollback-controller", "--skip-build");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains("skipped by --skip-build")
+        .contains("+ minikube -p minikube image load model-server:v1")
+        .contains("+ minikube -p minikube image load model-server:v2")
+        .contains("apply -f " + repo.resolve("k8s/rollback-controller.yaml"))
+        .contains("until the rollback controller has put MODEL_VERSION v1.0 back")
+        .doesNotContain("rollout undo")
+        .doesNotContain("docker build");
+  }
+
+  @Test
+  void aFailingStepFailsTheRunAndSkipsTheRestWithASummary() throws IOException {
+    healthyTools();
+    shim("docker", "[ \"$1\" = build ] && { echo 'no space left on device' >&2; exit 1; }\nexit 0");
+
+    Shell.Result result = script("--timeout", "5");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stdout())
+        .containsPattern("FAIL +\\d+s  build images model-server:v1 and model-server:v2")
+        .containsPattern("SKIP +0s  deploy v1: 3/3 ready, 3 endpoints")
+        .containsPattern("SKIP +0s  kubectl rollout undo; 3 v1 pods ready again")
+        .contains("0 of 7 steps passed")
+        .contains("RESULT: FAIL");
+    // Nothing was deployed, so there is nothing to clean up.
+    assertThat(recordedCalls())
+        .anyMatch(call -> call.startsWith("docker build -t model-server:v1"))
+        .noneMatch(call -> call.contains("apply") || call.contains("delete"));
+  }
+}

@@ -1,0 +1,579 @@
+#!/usr/bin/env bash
+# Runs the whole lab, unattended, on a real kind or minikube cluster and prints a pass/fail summary with timings:
+# build and load both images, deploy v1 (3/3 ready, 3 endpoints), deploy the faulty v2 (watch restarts and unready
+# pods), roll back (3 ready v1 pods, 3 endpoints, MODEL_VERSION v1.0), and optionally install the Prometheus chart
+# and wait for the model-health alerts, or let the rollback controller undo v2 on its own.
+#
+# It never creates or deletes clusters: start one first (`kind create cluster` or `minikube start`).
+# Exit status: 0 every step passed, 1 a step failed, 2 bad usage, 3 a prerequisite is missing.
+#
+# The step functions run through `step NAME FUNCTION` and the conditions through `wait_until`, which shellcheck
+# cannot follow, so it would call everything they use unreachable:
+# shellcheck disable=SC2317
+set -euo pipefail
+
+readonly EXIT_FAILED=1 EXIT_USAGE=2 EXIT_PREREQ=3
+ROOT="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
+readonly ROOT
+
+cluster=""          # kind | minikube; detected from the kubectl context when not given
+cluster_name=""     # kind cluster name or minikube profile
+namespace="default"
+timeout=300         # seconds, for each wait
+keep=false
+with_prometheus=false
+with_controller=false
+skip_build=false
+mode="run"          # run | check-only | dry-run
+chart_version="^29.0.0"
+monitoring_ns="monitoring"
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/e2e-cluster.sh [options]
+
+Runs the lab end to end on an existing kind or minikube cluster: builds model-server:v1 and model-server:v2, loads
+them into the cluster, deploys v1, deploys the faulty v2 and watches it fail, rolls back and checks the recovery.
+
+Options:
+  --cluster kind|minikube    which kind of cluster (default: from the current kubectl context)
+  --cluster-name NAME        kind cluster name or minikube profile (default: from the context, else kind/minikube)
+  --namespace NS             namespace for the model server (default: default)
+  --timeout SECONDS          longest wait for each step (default: 300)
+  --with-prometheus          also install prometheus-community/prometheus (chart 29.x) with
+                             k8s/prometheus-values.yaml and wait for the model-health alerts
+  --with-rollback-controller also deploy k8s/rollback-controller.yaml and let it undo v2 on its own
+                             instead of running `kubectl rollout undo`
+  --skip-build               do not build the images, only load them (they must exist locally)
+  --keep                     leave everything deployed at the end (default: delete what this run created)
+  --check-only               check the prerequisites and the cluster, then stop
+  --dry-run                  check that the tools exist and print every command instead of running it
+  -h, --help                 show this help
+
+Exit status: 0 passed, 1 a step failed, 2 bad usage, 3 a prerequisite is missing.
+EOF
+}
+
+die_usage() {
+  echo "e2e-cluster: $1" >&2
+  echo "Run scripts/e2e-cluster.sh --help for the options." >&2
+  exit "$EXIT_USAGE"
+}
+
+need_value() {
+  if [ "$#" -lt 2 ] || [ -z "$2" ] || [ "${2:0:2}" = "--" ]; then
+    die_usage "option $1 needs a value"
+  fi
+}
+
+parse_args() {
+  while [ "$#" -gt 0 ]; do
+    case "$1" in
+      --cluster)
+        need_value "$@"
+        case "$2" in
+          kind | minikube) cluster="$2" ;;
+          *) die_usage "--cluster must be kind or minikube, not '$2'" ;;
+        esac
+        shift 2 ;;
+      --cluster-name) need_value "$@"; cluster_name="$2"; shift 2 ;;
+      --namespace) need_value "$@"; namespace="$2"; shift 2 ;;
+      --timeout)
+        need_value "$@"
+        [[ "$2" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a positive number of seconds, not '$2'"
+        timeout="$2"; shift 2 ;;
+      --with-prometheus) with_prometheus=true; shift ;;
+      --with-rollback-controller) with_controller=true; shift ;;
+      --skip-build) skip_build=true; shift ;;
+      --keep) keep=true; shift ;;
+      --check-only) mode="check-only"; shift ;;
+      --dry-run) mode="dry-run"; shift ;;
+      -h | --help) usage; exit 0 ;;
+      *) die_usage "unknown option '$1'" ;;
+    esac
+  done
+  [[ "$namespace" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || die_usage "--namespace '$namespace' is not a valid name"
+  if $with_controller && [ "$namespace" != "default" ]; then
+    die_usage "--with-rollback-controller needs --namespace default (the controller's allowlist and RBAC)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prerequisites
+
+missing=()
+
+require_tool() { # command, how to get it
+  command -v "$1" >/dev/null 2>&1 || missing+=("$1: $2")
+}
+
+detect_cluster() {
+  local context=""
+  context="$(kubectl config current-context 2>/dev/null || true)"
+  if [ -z "$cluster" ]; then
+    case "$context" in
+      kind-*) cluster="kind" ;;
+      minikube) cluster="minikube" ;;
+      *)
+        missing+=("a kind or minikube kubectl context (current: '${context:-none}'): pass --cluster kind|minikube")
+        return 0 ;;
+    esac
+  fi
+  if [ -z "$cluster_name" ]; then
+    case "$cluster:$context" in
+      kind:kind-*) cluster_name="${context#kind-}" ;;
+      kind:*) cluster_name="kind" ;;
+      minikube:*) cluster_name="minikube" ;;
+    esac
+  fi
+}
+
+check_tools() {
+  require_tool docker "install Docker Engine or Docker Desktop (https://docs.docker.com/engine/install/)"
+  require_tool kubectl "install kubectl (https://kubernetes.io/docs/tasks/tools/)"
+  require_tool curl "install curl (Debian/Ubuntu package curl)"
+  case "$cluster" in
+    kind) require_tool kind "install kind (https://kind.sigs.k8s.io/docs/user/quick-start/)" ;;
+    minikube) require_tool minikube "install minikube (https://minikube.sigs.k8s.io/docs/start/)" ;;
+    "")
+      if ! command -v kind >/dev/null 2>&1 && ! command -v minikube >/dev/null 2>&1; then
+        missing+=("kind or minikube: install one of them (https://kind.sigs.k8s.io/ or https://minikube.sigs.k8s.io/)")
+      fi ;;
+  esac
+  if $with_prometheus; then
+    require_tool helm "install Helm 3 (https://helm.sh/docs/intro/install/), needed by --with-prometheus"
+  fi
+  local file
+  for file in Dockerfile Dockerfile.v2 k8s/deployment.yaml k8s/service.yaml k8s/deployment-v2.yaml; do
+    [ -f "$ROOT/$file" ] || missing+=("$file: missing from the repository at $ROOT")
+  done
+  if $with_prometheus; then
+    [ -f "$ROOT/k8s/prometheus-values.yaml" ] || missing+=("k8s/prometheus-values.yaml: missing from the repository")
+  fi
+  if $with_controller; then
+    [ -f "$ROOT/k8s/rollback-controller.yaml" ] || missing+=("k8s/rollback-controller.yaml: missing from the repository")
+  fi
+}
+
+check_cluster() {
+  if ! docker info >/dev/null 2>&1; then
+    missing+=("a running Docker daemon: 'docker info' failed (start Docker, or check your permissions on its socket)")
+  fi
+  if ! kubectl cluster-info --request-timeout=10s >/dev/null 2>&1; then
+    missing+=("a reachable cluster: 'kubectl cluster-info' failed (start one with 'kind create cluster' or 'minikube start')")
+    return 0
+  fi
+  case "$cluster" in
+    kind)
+      if ! kind get clusters 2>/dev/null | grep -qx -- "$cluster_name"; then
+        missing+=("kind cluster '$cluster_name': not in 'kind get clusters' (create it or pass --cluster-name)")
+      fi ;;
+    minikube)
+      if ! minikube status -p "$cluster_name" >/dev/null 2>&1; then
+        missing+=("minikube profile '$cluster_name': 'minikube status' says it is not running (run 'minikube start')")
+      fi ;;
+  esac
+}
+
+report_missing() {
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  echo "e2e-cluster: missing prerequisites:" >&2
+  local item
+  for item in "${missing[@]}"; do
+    echo "  - $item" >&2
+  done
+  exit "$EXIT_PREREQ"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers
+
+work=""
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
+
+# Runs a command that changes something; in --dry-run mode only prints it.
+run() {
+  printf '+ %s\n' "$*"
+  [ "$mode" = "dry-run" ] && return 0
+  "$@"
+}
+
+k() { kubectl -n "$namespace" "$@"; }
+
+# manifest FILE: path of k8s/FILE for --namespace. The manifests name namespace default, so another namespace gets
+# a copy with that one line changed (kubectl refuses -n when it differs from the manifest's own namespace).
+manifest() {
+  local source="$ROOT/k8s/$1"
+  if [ "$namespace" = "default" ] || [ "$mode" = "dry-run" ]; then
+    echo "$source"
+    return 0
+  fi
+  local line copy="$work/$1"
+  : >"$copy"
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ "$line" = "  namespace: default" ] && line="  namespace: $namespace"
+    printf '%s\n' "$line" >>"$copy"
+  done <"$source"
+  echo "$copy"
+}
+
+# wait_until DESCRIPTION COMMAND...: retries COMMAND every 3 s until it succeeds or --timeout passes.
+wait_until() {
+  local description="$1" deadline=$((SECONDS + timeout))
+  shift
+  if [ "$mode" = "dry-run" ]; then
+    echo "+ (wait up to ${timeout}s until $description)"
+    return 0
+  fi
+  until "$@"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "timed out after ${timeout}s waiting until $description" >&2
+      return 1
+    fi
+    sleep 3
+  done
+  log "ok: $description"
+}
+
+# Pods of the model server: one line per pod, "name version ready restarts deleting".
+pod_table() {
+  k get pods -l app=model-server -o \
+    jsonpath='{range .items[*]}{.metadata.name} {.metadata.labels.version} {.status.containerStatuses[0].ready} {.status.containerStatuses[0].restartCount} {.metadata.deletionTimestamp}{"\n"}{end}' \
+    2>/dev/null
+}
+
+endpoint_count() {
+  local -a ips=()
+  read -ra ips <<<"$(k get endpoints model-server -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null || true)"
+  echo "${#ips[@]}"
+}
+
+# count_pods VERSION READY: live pods of that version whose readiness is READY (true|false|any).
+count_pods() {
+  local want_version="$1" want_ready="$2" n=0 name version ready _restarts deleting
+  while read -r name version ready _restarts deleting; do
+    if [ -z "$name" ] || [ -n "$deleting" ]; then continue; fi
+    [ "$version" = "$want_version" ] || continue
+    [ "$want_ready" = "any" ] || [ "$ready" = "$want_ready" ] || continue
+    n=$((n + 1))
+  done < <(pod_table)
+  echo "$n"
+}
+
+max_restarts() { # VERSION
+  local want_version="$1" max=0 _name version _ready restarts _deleting
+  while read -r _name version _ready restarts _deleting; do
+    if [ "$version" = "$want_version" ] && [ "${restarts:-0}" -gt "$max" ]; then
+      max="$restarts"
+    fi
+  done < <(pod_table)
+  echo "$max"
+}
+
+healthy_v1() { # exactly 3 ready v1 pods, no v2 pod left, 3 endpoints
+  [ "$(count_pods v1 true)" -eq 3 ] && [ "$(count_pods v2 any)" -eq 0 ] && [ "$(endpoint_count)" -eq 3 ]
+}
+
+v2_restarted() { [ "$(max_restarts v2)" -ge 1 ]; }
+
+v2_unready_and_endpoints_shrink() { [ "$(count_pods v2 false)" -ge 1 ] && [ "$(endpoint_count)" -lt 3 ]; }
+
+template_version() {
+  k get deployment model-server -o \
+    jsonpath='{.spec.template.spec.containers[0].env[?(@.name=="MODEL_VERSION")].value}' 2>/dev/null
+}
+
+template_is_v1() { [ "$(template_version)" = "v1.0" ]; }
+
+# Starts a port-forward in the background and waits until it answers. Prints the local port.
+port_forward() { # NAMESPACE TARGET REMOTE_PORT PATH_TO_PROBE
+  local ns="$1" target="$2" remote="$3" probe="$4" port
+  port=$((20000 + RANDOM % 20000))
+  kubectl -n "$ns" port-forward "$target" "$port:$remote" >"$work/port-forward-$port.log" 2>&1 &
+  echo "$!" >>"$work/pids"
+  local deadline=$((SECONDS + 30))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port$probe" 2>/dev/null; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "port-forward to $ns/$target did not answer on $probe" >&2
+      cat "$work/port-forward-$port.log" >&2 || true
+      return 1
+    fi
+    sleep 1
+  done
+  echo "$port"
+}
+
+prometheus_port=""
+
+# alert_firing NAME: true when Prometheus reports the alert as firing.
+alert_firing() {
+  local body
+  body="$(curl -fsS -G "http://127.0.0.1:$prometheus_port/api/v1/query" \
+    --data-urlencode "query=ALERTS{alertname=\"$1\",alertstate=\"firing\"}" 2>/dev/null)" || return 1
+  [[ "$body" == *'"status":"success"'* ]] && [[ "$body" != *'"result":[]'* ]]
+}
+
+alert_not_firing() { ! alert_firing "$1"; }
+
+series_count() { # QUERY -> number of series in the instant vector
+  local body
+  body="$(curl -fsS -G "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1" 2>/dev/null)" \
+    || { echo 0; return 0; }
+  local rest="$body" n=0
+  while [[ "$rest" == *'"metric":'* ]]; do
+    rest="${rest#*\"metric\":}"
+    n=$((n + 1))
+  done
+  echo "$n"
+}
+
+prometheus_sees_v1() { [ "$(series_count 'model_accuracy{version="v1.0"}')" -ge 3 ]; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Steps (each runs in a subshell with errexit, so the first failing command fails the step)
+
+step_build() {
+  if $skip_build; then
+    echo "skipped by --skip-build"
+    return 0
+  fi
+  cd "$ROOT"
+  run docker build -t model-server:v1 .
+  run docker build -t model-server:v2 -f Dockerfile.v2 .
+}
+
+step_load() {
+  case "$cluster" in
+    kind) run kind load docker-image model-server:v1 model-server:v2 --name "$cluster_name" ;;
+    minikube)
+      run minikube -p "$cluster_name" image load model-server:v1
+      run minikube -p "$cluster_name" image load model-server:v2 ;;
+  esac
+}
+
+step_prometheus_install() {
+  run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
+  run helm repo update prometheus-community
+  run helm upgrade --install prometheus prometheus-community/prometheus --version "$chart_version" \
+    -f "$ROOT/k8s/prometheus-values.yaml" --namespace "$monitoring_ns" --create-namespace
+  touch "$work/created-prometheus"
+  run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-server --timeout="${timeout}s"
+}
+
+step_controller_install() {
+  run kubectl apply -f "$ROOT/k8s/rollback-controller.yaml"
+  touch "$work/created-controller"
+  run kubectl -n default rollout status deployment/rollback-controller --timeout="${timeout}s"
+}
+
+step_deploy_v1() {
+  # Start from a clean history, so that `rollout undo` goes back to this v1 and not to an older revision.
+  run kubectl -n "$namespace" delete deployment model-server --ignore-not-found --wait=true
+  run kubectl -n "$namespace" apply -f "$(manifest deployment.yaml)"
+  run kubectl -n "$namespace" apply -f "$(manifest service.yaml)"
+  touch "$work/created-model-server"
+  run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
+  wait_until "3 v1 pods are ready and the Service has 3 endpoints" healthy_v1
+}
+
+step_smoke_v1() {
+  if [ "$mode" = "dry-run" ]; then
+    echo "+ (port-forward svc/model-server and curl /health, /ready, /predict, /metrics)"
+    return 0
+  fi
+  local port
+  port="$(port_forward "$namespace" svc/model-server 80 /ready)"
+  curl -fsS "http://127.0.0.1:$port/health"
+  echo
+  curl -fsS "http://127.0.0.1:$port/ready"
+  echo
+  local answer
+  answer="$(curl -fsS -H 'Content-Type: application/json' "http://127.0.0.1:$port/predict" \
+    -d '{"amount": 125.5, "hour": 14, "distance_from_home_km": 3.2, "transactions_last_24h": 2,
+         "merchant_category": "grocery", "card_present": true}')"
+  echo "$answer"
+  [[ "$answer" == *'"version":"v1.0"'* ]] || { echo "/predict did not answer as v1.0" >&2; return 1; }
+  curl -fsS "http://127.0.0.1:$port/metrics" | grep -q '^model_accuracy{' \
+    || { echo "/metrics has no model_accuracy" >&2; return 1; }
+}
+
+step_prometheus_baseline() {
+  [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until it scrapes 3 v1 pods)"; return 0; }
+  prometheus_port="$(port_forward "$monitoring_ns" svc/prometheus-server 80 /-/ready)"
+  echo "$prometheus_port" >"$work/prometheus-port"
+  wait_until "Prometheus scrapes model_accuracy from 3 v1 pods" prometheus_sees_v1
+  wait_until "ModelAccuracyLow is not firing for v1" alert_not_firing ModelAccuracyLow
+}
+
+step_deploy_v2() {
+  run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
+  # maxSurge 100% and a fault that strikes ~60 s after start: the v2 rollout completes first, then every v2 pod
+  # stalls, turns unready (endpoints shrink) and is restarted by its liveness probe.
+  run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
+  wait_until "a v2 pod is unready and the Service has fewer than 3 endpoints" v2_unready_and_endpoints_shrink
+  wait_until "a v2 pod has restarted (liveness probe failing)" v2_restarted
+  if [ "$mode" != "dry-run" ]; then
+    log "pods now (name version ready restarts):"
+    pod_table
+    log "endpoints of the Service: $(endpoint_count)"
+  fi
+}
+
+step_prometheus_alerts() {
+  [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until ModelAccuracyLow and ModelDegraded fire)"; return 0; }
+  prometheus_port="$(cat "$work/prometheus-port")"
+  wait_until "alert ModelDegraded fires" alert_firing ModelDegraded
+  wait_until "alert ModelAccuracyLow fires" alert_firing ModelAccuracyLow
+}
+
+step_rollback() {
+  local started=$SECONDS
+  if $with_controller; then
+    wait_until "the rollback controller has put MODEL_VERSION v1.0 back in the Deployment" template_is_v1
+  else
+    run kubectl -n "$namespace" rollout undo deployment/model-server
+  fi
+  run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
+  wait_until "3 v1 pods are ready, no v2 pod is left and the Service has 3 endpoints" healthy_v1
+  log "rollback took $((SECONDS - started)) s from undo to a fully recovered Service"
+}
+
+step_verify_recovery() {
+  run kubectl -n "$namespace" rollout history deployment/model-server
+  [ "$mode" = "dry-run" ] && return 0
+  local env
+  env="$(k get pods -l app=model-server -o jsonpath='{.items[0].spec.containers[0].env}')"
+  echo "env of the first pod: $env"
+  [[ "$env" == *'"MODEL_VERSION"'* && "$env" == *'"v1.0"'* ]] \
+    || { echo "MODEL_VERSION is not v1.0 after the rollback" >&2; return 1; }
+  healthy_v1 || { echo "the Service is not back to 3 ready v1 pods" >&2; return 1; }
+}
+
+step_prometheus_resolved() {
+  [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until ModelDegraded stops firing)"; return 0; }
+  prometheus_port="$(cat "$work/prometheus-port")"
+  wait_until "alert ModelDegraded has resolved" alert_not_firing ModelDegraded
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Step runner and summary
+
+step_names=()
+step_results=()
+step_seconds=()
+failed=false
+
+step() { # NAME FUNCTION
+  local name="$1" fn="$2" started=$SECONDS rc=0
+  if $failed; then
+    step_names+=("$name"); step_results+=("SKIP"); step_seconds+=(0)
+    return 0
+  fi
+  log "== $name"
+  set +e
+  (set -e; "$fn")
+  rc=$?
+  set -e
+  step_names+=("$name"); step_seconds+=($((SECONDS - started)))
+  if [ "$rc" -eq 0 ]; then
+    step_results+=("PASS")
+  else
+    step_results+=("FAIL")
+    failed=true
+    log "step failed: $name (exit $rc)"
+  fi
+}
+
+summary() {
+  [ "${#step_names[@]}" -eq 0 ] && return 0
+  local i passed=0 total=0
+  echo
+  echo "e2e-cluster summary ($cluster '$cluster_name', namespace $namespace, mode $mode):"
+  for i in "${!step_names[@]}"; do
+    printf '  %-4s %5ss  %s\n' "${step_results[$i]}" "${step_seconds[$i]}" "${step_names[$i]}"
+    total=$((total + 1))
+    [ "${step_results[$i]}" = "PASS" ] && passed=$((passed + 1))
+  done
+  printf '  %s of %s steps passed in %ss\n' "$passed" "$total" "$SECONDS"
+  if $failed; then echo "RESULT: FAIL"; else echo "RESULT: PASS"; fi
+}
+
+cleanup() {
+  local rc=$?
+  if [ -n "$work" ] && [ -f "$work/pids" ]; then
+    local pid
+    while read -r pid; do
+      kill "$pid" 2>/dev/null || true
+    done <"$work/pids"
+  fi
+  if [ "$mode" = "run" ] && ! $keep && [ -n "$work" ]; then
+    if [ -f "$work/created-model-server" ]; then
+      log "cleaning up the model server (use --keep to leave it)"
+      k delete deployment/model-server service/model-server --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    fi
+    if [ -f "$work/created-controller" ]; then
+      kubectl delete -f "$ROOT/k8s/rollback-controller.yaml" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    fi
+    if [ -f "$work/created-prometheus" ]; then
+      helm uninstall prometheus --namespace "$monitoring_ns" >/dev/null 2>&1 || true
+    fi
+  fi
+  summary
+  [ -n "$work" ] && rm -rf "$work"
+  exit "$rc"
+}
+
+main() {
+  parse_args "$@"
+  if command -v kubectl >/dev/null 2>&1; then
+    detect_cluster
+  fi
+  check_tools
+  if [ "$mode" != "dry-run" ]; then
+    report_missing
+    check_cluster
+  fi
+  report_missing
+  [ -n "$cluster" ] || die_usage "could not tell the kind of cluster: pass --cluster kind|minikube"
+  if [ "$mode" = "check-only" ]; then
+    echo "e2e-cluster: all prerequisites found ($cluster '$cluster_name', namespace $namespace)"
+    exit 0
+  fi
+
+  work="$(mktemp -d "${TMPDIR:-/tmp}/e2e-cluster.XXXXXX")"
+  : >"$work/pids"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+
+  step "build images model-server:v1 and model-server:v2" step_build
+  step "load images into $cluster '$cluster_name'" step_load
+  if $with_prometheus; then
+    step "install Prometheus chart $chart_version in namespace $monitoring_ns" step_prometheus_install
+  fi
+  if $with_controller; then
+    step "deploy the rollback controller" step_controller_install
+  fi
+  step "deploy v1: 3/3 ready, 3 endpoints" step_deploy_v1
+  step "v1 answers /health, /ready, /predict, /metrics through the Service" step_smoke_v1
+  if $with_prometheus; then
+    step "Prometheus scrapes v1, no accuracy alert" step_prometheus_baseline
+  fi
+  step "deploy v2: unready and restarting pods observed" step_deploy_v2
+  if $with_prometheus; then
+    step "alerts ModelDegraded and ModelAccuracyLow fire for v2" step_prometheus_alerts
+  fi
+  if $with_controller; then
+    step "rollback controller undoes v2; 3 v1 pods ready again" step_rollback
+  else
+    step "kubectl rollout undo; 3 v1 pods ready again" step_rollback
+  fi
+  step "recovered: MODEL_VERSION v1.0, 3 endpoints" step_verify_recovery
+  if $with_prometheus; then
+    step "alert ModelDegraded resolves after the rollback" step_prometheus_resolved
+  fi
+  $failed && exit "$EXIT_FAILED"
+  exit 0
+}
+
+main "$@"
