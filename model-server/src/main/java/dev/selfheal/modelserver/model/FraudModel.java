@@ -3,7 +3,8 @@ package dev.selfheal.modelserver.model;
 import java.util.List;
 
 /**
- * A loaded fraud classifier with its held-out golden set. Implementations are immutable and thread-safe.
+ * A loaded fraud classifier with its held-out golden set. Implementations are immutable and
+ * thread-safe.
  *
  * <p>Obtained from {@code ModelLoader.load(modelVersion)}; the server never trains.
  */

@@ -28,6 +28,7 @@ public enum MerchantCategory {
       }
     }
     throw new InvalidTransactionException(
-        "merchant_category", "must be one of grocery, restaurant, fuel, travel, electronics, online");
+        "merchant_category",
+        "must be one of grocery, restaurant, fuel, travel, electronics, online");
   }
 }

@@ -3,7 +3,8 @@ package dev.selfheal.modelserver.model;
 /**
  * One card transaction as the model sees it, in serving units.
  *
- * <p>JSON field names (snake_case) and accepted ranges are part of the {@code POST /predict} interface:
+ * <p>JSON field names (snake_case) and accepted ranges are part of the {@code POST /predict}
+ * interface:
  *
  * <ul>
  *   <li>{@code amount}: US dollars, {@code 0 < amount <= 1_000_000}
@@ -14,7 +15,8 @@ package dev.selfheal.modelserver.model;
  *   <li>{@code card_present}: boolean
  * </ul>
  *
- * <p>The compact constructor enforces the ranges and throws {@link InvalidTransactionException} naming the field.
+ * <p>The compact constructor enforces the ranges and throws {@link InvalidTransactionException}
+ * naming the field.
  */
 public record Transaction(
     double amount,

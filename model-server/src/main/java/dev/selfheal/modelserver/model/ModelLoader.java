@@ -1,0 +1,136 @@
+package dev.selfheal.modelserver.model;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+import org.tribuo.protos.core.ModelProto;
+
+/**
+ * Loads a shipped model release from the class path: the Tribuo protobuf artifact, its metadata and
+ * the golden set.
+ *
+ * <p>Loading never trains; it parses a few kilobytes of protobuf and a CSV, and computes the
+ * artifact's SHA-256.
+ */
+public final class ModelLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+  /** Name under which the model is served. */
+  public static final String MODEL_NAME = "fraud-detector";
+
+  private ModelLoader() {}
+
+  /**
+   * Loads the release named by a {@code MODEL_VERSION} value ({@code v1.0}, {@code v1}, {@code
+   * v2.0}, {@code v2}).
+   *
+   * @throws IllegalArgumentException naming {@code MODEL_VERSION} for an unknown version
+   * @throws IllegalStateException when a shipped resource is missing or corrupt
+   */
+  public static TribuoFraudModel load(String modelVersion) {
+    return load(ModelRelease.fromSetting(modelVersion));
+  }
+
+  /**
+   * Loads {@code release} from the class path resources under {@link ModelRelease#RESOURCE_DIR}.
+   */
+  public static TribuoFraudModel load(ModelRelease release) {
+    long started = System.nanoTime();
+    byte[] artifact = readResource(release.artifactFile());
+    ArtifactMetadata metadata;
+    List<LabeledTransaction> goldenSet;
+    try (BufferedReader meta = reader(release.metadataFile());
+        BufferedReader golden = reader(ModelRelease.GOLDEN_SET_FILE)) {
+      metadata = ArtifactMetadata.read(meta);
+      goldenSet = GoldenSetCsv.read(golden);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model resources for " + release.version(), e);
+    }
+    Model<Label> model = deserialize(artifact, release);
+    ModelProvenance provenance =
+        new ModelProvenance(
+            MODEL_NAME,
+            release.artifactFile(),
+            metadata.dataset(),
+            metadata.seed(),
+            metadata.trainer(),
+            goldenSet.size(),
+            metadata.goldenSetAccuracy(),
+            sha256(artifact));
+    if (metadata.hasAmountUnitSkew()) {
+      LOG.warn(
+          "Model {} was trained with amount in {} but the server passes {}: {}",
+          release.version(),
+          metadata.trainingAmountUnit().metadataName(),
+          metadata.servingAmountUnit().metadataName(),
+          metadata.knownDefect());
+    }
+    LOG.info(
+        "Loaded model {} ({}, sha256 {}) in {} ms",
+        release.version(),
+        release.artifactFile(),
+        provenance.sha256(),
+        (System.nanoTime() - started) / 1_000_000);
+    return new TribuoFraudModel(model, provenance, metadata, goldenSet);
+  }
+
+  /** Hex SHA-256 of {@code bytes}. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  /** The bytes of a resource under {@link ModelRelease#RESOURCE_DIR}. */
+  public static byte[] readResource(String fileName) {
+    try (InputStream in = open(fileName)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model resource " + fileName, e);
+    }
+  }
+
+  private static Model<Label> deserialize(byte[] artifact, ModelRelease release) {
+    Model<?> model;
+    try {
+      model = Model.deserialize(ModelProto.parseFrom(artifact));
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new IllegalStateException("cannot deserialize " + release.artifactFile(), e);
+    }
+    if (!model.validate(Label.class)) {
+      throw new IllegalStateException(release.artifactFile() + " is not a classification model");
+    }
+    return model.castModel(Label.class);
+  }
+
+  private static BufferedReader reader(String fileName) {
+    return new BufferedReader(new InputStreamReader(open(fileName), StandardCharsets.UTF_8));
+  }
+
+  private static InputStream open(String fileName) {
+    InputStream in = ModelLoader.class.getResourceAsStream(ModelRelease.RESOURCE_DIR + fileName);
+    if (in == null) {
+      throw new IllegalStateException(
+          "model resource "
+              + ModelRelease.RESOURCE_DIR
+              + fileName
+              + " is missing from the class path");
+    }
+    return in;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.selfheal.modelserver.model;
+
+import java.util.List;
+import java.util.Objects;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+
+/**
+ * A {@link FraudModel} backed by a Tribuo classification model.
+ *
+ * <p>Thread-safe: Tribuo models are immutable after training and {@link Model#predict} keeps its
+ * working state on the calling thread; the encoder is stateless.
+ */
+public final class TribuoFraudModel implements FraudModel {
+
+  private final Model<Label> model;
+  private final ModelProvenance provenance;
+  private final ArtifactMetadata metadata;
+  private final List<LabeledTransaction> goldenSet;
+
+  /** Wraps a loaded Tribuo model with its provenance, metadata and golden set. */
+  public TribuoFraudModel(
+      Model<Label> model,
+      ModelProvenance provenance,
+      ArtifactMetadata metadata,
+      List<LabeledTransaction> goldenSet) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.provenance = Objects.requireNonNull(provenance, "provenance");
+    this.metadata = Objects.requireNonNull(metadata, "metadata");
+    this.goldenSet = List.copyOf(goldenSet);
+  }
+
+  @Override
+  public Prediction predict(Transaction transaction) {
+    Label output = model.predict(FeatureEncoder.servingExample(transaction)).getOutput();
+    // For a probabilistic model the predicted label's score is its probability (>= 0.5 with two
+    // classes).
+    return new Prediction(FeatureEncoder.FRAUD.equals(output.getLabel()), output.getScore());
+  }
+
+  @Override
+  public ModelProvenance provenance() {
+    return provenance;
+  }
+
+  @Override
+  public List<LabeledTransaction> goldenSet() {
+    return goldenSet;
+  }
+
+  /** The artifact's metadata file, including the amount units used in training and serving. */
+  public ArtifactMetadata metadata() {
+    return metadata;
+  }
+
+  /** The underlying Tribuo model, for inspection (weights, Tribuo provenance). */
+  public Model<Label> tribuoModel() {
+    return model;
+  }
+
+  /** Fraction of {@code rows} this model labels correctly. */
+  public double accuracy(List<LabeledTransaction> rows) {
+    return accuracy(this, rows);
+  }
+
+  /** Fraction of {@code rows} that {@code model} labels correctly; 0 for an empty list. */
+  public static double accuracy(FraudModel model, List<LabeledTransaction> rows) {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    int correct = 0;
+    for (LabeledTransaction row : rows) {
+      if (model.predict(row.transaction()).fraud() == row.fraud()) {
+        correct++;
+      }
+    }
+    return (double) correct / rows.size();
+  }
+}
