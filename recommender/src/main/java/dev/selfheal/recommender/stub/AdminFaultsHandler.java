@@ -1,0 +1,91 @@
+package dev.selfheal.recommender.stub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import dev.selfheal.recommender.server.BadRequestException;
+import dev.selfheal.recommender.server.JsonHandler;
+import dev.selfheal.recommender.server.JsonResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /admin/faults} shows the switches; {@code POST /admin/faults} with a JSON object such
+ * as {@code {"outage": true}} or {@code {"latencyMs": 800, "errorRate": 0.5}} changes the fields
+ * given.
+ */
+final class AdminFaultsHandler extends JsonHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminFaultsHandler.class);
+  private static final int MAX_BODY = 4096;
+
+  private final AtomicReference<Faults> faults;
+
+  AdminFaultsHandler(ObjectMapper mapper, AtomicReference<Faults> faults) {
+    super(mapper, "GET", "POST");
+    this.faults = faults;
+  }
+
+  @Override
+  protected JsonResponse respond(HttpExchange exchange) throws IOException {
+    if ("POST".equals(exchange.getRequestMethod())) {
+      Faults updated = merge(faults.get(), readBody(exchange));
+      faults.set(updated);
+      LOG.info("Fault switches changed: {}", updated);
+    }
+    return new JsonResponse(200, faults.get());
+  }
+
+  private JsonNode readBody(HttpExchange exchange) throws IOException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
+    if (body.length > MAX_BODY) {
+      throw new BadRequestException("body", "body larger than " + MAX_BODY + " bytes");
+    }
+    JsonNode node;
+    try {
+      node = mapper().readTree(body);
+    } catch (IOException e) {
+      throw new BadRequestException("body", "body is not valid JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw new BadRequestException("body", "body must be a JSON object");
+    }
+    return node;
+  }
+
+  static Faults merge(Faults current, JsonNode node) {
+    long latency = current.latencyMs();
+    double errorRate = current.errorRate();
+    boolean outage = current.outage();
+    if (node.has("latencyMs")) {
+      if (!node.get("latencyMs").isIntegralNumber()) {
+        throw new BadRequestException("latencyMs", "latencyMs must be an integer");
+      }
+      latency = node.get("latencyMs").asLong();
+    }
+    if (node.has("errorRate")) {
+      if (!node.get("errorRate").isNumber()) {
+        throw new BadRequestException("errorRate", "errorRate must be a number in [0, 1]");
+      }
+      errorRate = node.get("errorRate").asDouble();
+    }
+    if (node.has("outage")) {
+      if (!node.get("outage").isBoolean()) {
+        throw new BadRequestException("outage", "outage must be true or false");
+      }
+      outage = node.get("outage").asBoolean();
+    }
+    try {
+      return new Faults(latency, errorRate, outage);
+    } catch (IllegalArgumentException e) {
+      String field = e.getMessage().substring(0, e.getMessage().indexOf(' '));
+      throw new BadRequestException(field, e.getMessage());
+    }
+  }
+}
