@@ -1,0 +1,92 @@
+package dev.selfheal.modelserver.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.selfheal.modelserver.model.LabeledTransaction;
+import dev.selfheal.modelserver.model.ModelLoader;
+import dev.selfheal.modelserver.model.ModelRelease;
+import dev.selfheal.modelserver.model.TribuoFraudModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+import org.tribuo.common.sgd.AbstractLinearSGDModel;
+import org.tribuo.math.la.DenseMatrix;
+
+/** Retrains in-process and checks the result behaves exactly like the shipped artifacts. */
+class ModelTrainerTest {
+
+  // Tribuo logs every training run at INFO through java.util.logging; keep test output readable.
+  private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
+  private static Level previousLevel;
+
+  @BeforeAll
+  static void quietTribuo() {
+    previousLevel = TRIBUO_LOG.getLevel();
+    TRIBUO_LOG.setLevel(Level.WARNING);
+  }
+
+  @AfterAll
+  static void restoreTribuo() {
+    TRIBUO_LOG.setLevel(previousLevel);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ModelRelease.class)
+  void retrainingReproducesTheShippedArtifact(ModelRelease release) {
+    TribuoFraudModel shipped = ModelLoader.load(release);
+    ModelTrainer.TrainedArtifact retrained = ModelTrainer.train(TrainingRecipe.forRelease(release));
+
+    assertThat(weights(retrained.model())).isEqualTo(weights(shipped.tribuoModel()));
+    for (LabeledTransaction row : shipped.goldenSet()) {
+      var expected = shipped.predict(row.transaction());
+      var actual =
+          retrained
+              .model()
+              .predict(
+                  dev.selfheal.modelserver.model.FeatureEncoder.servingExample(row.transaction()))
+              .getOutput();
+      assertThat(actual.getLabel()).isEqualTo(expected.label());
+      assertThat(actual.getScore()).isEqualTo(expected.confidence());
+    }
+    assertThat(retrained.metadata()).isEqualTo(shipped.metadata());
+  }
+
+  @Test
+  void writeAllRegeneratesIdenticalDataAndMetadata(@TempDir Path dir) throws IOException {
+    ModelTrainer.writeAll(dir);
+
+    assertThat(Files.readAllBytes(dir.resolve(ModelRelease.GOLDEN_SET_FILE)))
+        .isEqualTo(ModelLoader.readResource(ModelRelease.GOLDEN_SET_FILE));
+    for (ModelRelease release : ModelRelease.values()) {
+      assertThat(Files.readAllBytes(dir.resolve(release.metadataFile())))
+          .as(release.metadataFile())
+          .isEqualTo(ModelLoader.readResource(release.metadataFile()));
+      Model<?> written = Model.deserializeFromFile(dir.resolve(release.artifactFile()));
+      assertThat(weights(written.castModel(Label.class)))
+          .isEqualTo(weights(ModelLoader.load(release).tribuoModel()));
+    }
+  }
+
+  @Test
+  void trainerIsSeededLogisticRegression() {
+    assertThat(ModelTrainer.trainer(42).toString())
+        .startsWith("LinearSGDTrainer(objective=LogMulticlass")
+        .contains("epochs=" + ModelTrainer.EPOCHS)
+        .contains("seed=42");
+  }
+
+  private static DenseMatrix weights(Model<Label> model) {
+    assertThat(model).isInstanceOf(AbstractLinearSGDModel.class);
+    return ((AbstractLinearSGDModel<Label>) model).getWeightsCopy();
+  }
+}
