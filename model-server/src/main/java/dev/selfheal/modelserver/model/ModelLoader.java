@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tribuo.Model;
@@ -26,12 +27,46 @@ import org.tribuo.protos.core.ModelProto;
  */
 public final class ModelLoader {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
-
   /** Name under which the model is served. */
   public static final String MODEL_NAME = "fraud-detector";
 
   private ModelLoader() {}
+
+  /**
+   * Holds the logger so that merely touching {@code ModelLoader} (e.g. {@link #loadAsync}) does not
+   * initialise the logging back end on the caller's thread: Main can start the load first and set
+   * up logging in parallel.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+  }
+
+  /**
+   * Starts loading on a daemon thread named {@code model-loader}, so that Tribuo's class loading
+   * and deserialization (the bulk of start-up time) overlap with the server's own initialisation.
+   *
+   * @throws IllegalArgumentException at once, on the caller's thread, naming {@code MODEL_VERSION}
+   *     for an unknown version
+   * @return a future that completes with the model, or exceptionally with what {@link
+   *     #load(ModelRelease)} threw
+   */
+  public static CompletableFuture<TribuoFraudModel> loadAsync(String modelVersion) {
+    ModelRelease release = ModelRelease.fromSetting(modelVersion);
+    CompletableFuture<TribuoFraudModel> future = new CompletableFuture<>();
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                future.complete(load(release));
+              } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+              }
+            },
+            "model-loader");
+    loader.setDaemon(true);
+    loader.start();
+    return future;
+  }
 
   /**
    * Loads the release named by a {@code MODEL_VERSION} value ({@code v1.0}, {@code v1}, {@code
@@ -71,14 +106,14 @@ public final class ModelLoader {
             metadata.goldenSetAccuracy(),
             sha256(artifact));
     if (metadata.hasAmountUnitSkew()) {
-      LOG.warn(
+      Log.LOG.warn(
           "Model {} was trained with amount in {} but the server passes {}: {}",
           release.version(),
           metadata.trainingAmountUnit().metadataName(),
           metadata.servingAmountUnit().metadataName(),
           metadata.knownDefect());
     }
-    LOG.info(
+    Log.LOG.info(
         "Loaded model {} ({}, sha256 {}) in {} ms",
         release.version(),
         release.artifactFile(),

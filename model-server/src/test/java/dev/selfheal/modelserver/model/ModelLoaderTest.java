@@ -11,12 +11,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tribuo.classification.Label;
 
 class ModelLoaderTest {
 
@@ -99,6 +102,22 @@ class ModelLoaderTest {
   }
 
   @Test
+  void loadAsyncCompletesWithTheRequestedRelease() {
+    TribuoFraudModel loaded = ModelLoader.loadAsync("v2").orTimeout(30, TimeUnit.SECONDS).join();
+
+    assertThat(loaded.metadata().version()).isEqualTo("v2.0");
+    assertThat(loaded.provenance()).isEqualTo(v2.provenance());
+  }
+
+  @Test
+  void loadAsyncRejectsAnUnknownVersionOnTheCallersThread() {
+    assertThatExceptionOfType(IllegalArgumentException.class)
+        .isThrownBy(() -> ModelLoader.loadAsync("v9"))
+        .withMessageContaining("MODEL_VERSION")
+        .withMessageContaining("'v9'");
+  }
+
+  @Test
   void provenanceDescribesTheArtifact() throws IOException {
     ModelProvenance provenance = v1.provenance();
 
@@ -164,7 +183,16 @@ class ModelLoaderTest {
 
   @Test
   void confidenceIsTheProbabilityOfThePredictedLabel() {
-    Prediction p = v1.predict(v1.goldenSet().get(0).transaction());
-    assertThat(p.confidence()).isCloseTo(Math.max(p.confidence(), 1 - p.confidence()), within(0.0));
+    for (LabeledTransaction row : v1.goldenSet().subList(0, 20)) {
+      Prediction prediction = v1.predict(row.transaction());
+      Map<String, Label> scores =
+          v1.tribuoModel()
+              .predict(FeatureEncoder.servingExample(row.transaction()))
+              .getOutputScores();
+
+      assertThat(scores.get("fraud").getScore() + scores.get("legitimate").getScore())
+          .isCloseTo(1.0, within(1e-9));
+      assertThat(prediction.confidence()).isEqualTo(scores.get(prediction.label()).getScore());
+    }
   }
 }
