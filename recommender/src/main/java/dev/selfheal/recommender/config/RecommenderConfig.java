@@ -116,22 +116,19 @@ public record RecommenderConfig(
       throw new IllegalArgumentException(
           "REDIS_RETRY_INITIAL_MS must not exceed REDIS_RETRY_MAX_MS");
     }
-    if (breaker().minimumCalls > breaker().windowSize) {
+    BreakerSettings breaker = profile.breaker();
+    if (breaker.minimumCalls() > breaker.windowSize()) {
       throw new IllegalArgumentException(
           "PROFILE_CB_MIN_CALLS ("
-              + breaker().minimumCalls
+              + breaker.minimumCalls()
               + ") must not exceed PROFILE_CB_WINDOW ("
-              + breaker().windowSize
+              + breaker.windowSize()
               + ")");
     }
     if (lifecycle.stallThreshold().compareTo(lifecycle.heartbeatInterval().multipliedBy(2)) < 0) {
       throw new IllegalArgumentException(
           "HEALTH_STALL_SECONDS must be at least twice HEARTBEAT_INTERVAL_MS");
     }
-  }
-
-  private BreakerSettings breaker() {
-    return profile.breaker();
   }
 
   /** Reads every setting, applying lab defaults. */
