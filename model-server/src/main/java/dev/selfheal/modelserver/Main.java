@@ -1,0 +1,50 @@
+package dev.selfheal.modelserver;
+
+import dev.selfheal.modelserver.config.ServerConfig;
+import dev.selfheal.modelserver.model.ModelLoader;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Composition root: reads the environment once, starts the {@link ModelServer} and turns SIGTERM
+ * into a graceful drain that exits 0.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  /** Starts the server; configuration comes from environment variables only. */
+  public static void main(String[] args) {
+    // Without this the JDK HTTP server leaves Nagle's algorithm on and small responses wait ~40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    ServerConfig config;
+    try {
+      config = ServerConfig.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("Invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ModelServer server;
+    try {
+      server =
+          ModelServer.start(config, ModelLoader::load, new PrometheusRegistry(), Clock.systemUTC());
+    } catch (Exception e) {
+      LOG.error("Start-up failed: {}", e.toString(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  boolean drained = server.shutdownGracefully();
+                  // A drained SIGTERM is a clean exit, not the JVM's default 143.
+                  Runtime.getRuntime().halt(drained ? 0 : 1);
+                },
+                "graceful-shutdown"));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.selfheal.modelserver.config;
+
+import dev.selfheal.modelserver.faults.FaultConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the server needs to know at start, read once from the environment in {@code Main} and
+ * passed down through constructors. Every value is validated here; a bad value fails the start with
+ * an {@link IllegalArgumentException} naming the environment variable.
+ *
+ * @param port TCP port ({@code PORT}), 0 picks a free one
+ * @param modelVersion {@code MODEL_VERSION}: {@code v1.0} or {@code v2.0} ({@code v1}/{@code v2}
+ *     accepted and normalised)
+ * @param faults injected faults and probe override files
+ * @param selfEvalInterval period of the golden-set self-evaluation
+ * @param selfEvalBatchSize golden examples scored per periodic self-evaluation
+ * @param accuracyThreshold degraded below this accuracy
+ * @param errorRateThreshold degraded above this error rate
+ * @param accuracyWindowSize labeled outcomes kept for {@code model_accuracy}
+ * @param errorWindowSize served predictions kept for {@code model_error_rate}
+ * @param shutdownGrace longest drain after SIGTERM
+ * @param heartbeatInterval how often the watchdog proves that inference still makes progress
+ * @param livenessTimeout liveness fails when the last progress is older than this
+ * @param httpThreads threads answering probes, metrics and other light endpoints
+ * @param predictThreads threads running inference
+ * @param predictQueueCapacity inference requests allowed to wait; more are shed with 503
+ * @param maxBodyBytes largest accepted request body
+ * @param feedbackCapacity recent prediction ids remembered for {@code POST /feedback}
+ */
+public record ServerConfig(
+    int port,
+    String modelVersion,
+    FaultConfig faults,
+    Duration selfEvalInterval,
+    int selfEvalBatchSize,
+    double accuracyThreshold,
+    double errorRateThreshold,
+    int accuracyWindowSize,
+    int errorWindowSize,
+    Duration shutdownGrace,
+    Duration heartbeatInterval,
+    Duration livenessTimeout,
+    int httpThreads,
+    int predictThreads,
+    int predictQueueCapacity,
+    int maxBodyBytes,
+    int feedbackCapacity) {
+
+  /** Checks the rules that span several settings. */
+  public ServerConfig {
+    Objects.requireNonNull(modelVersion, "modelVersion");
+    Objects.requireNonNull(faults, "faults");
+    if (livenessTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException(
+          "LIVENESS_TIMEOUT_SECONDS must be at least twice HEARTBEAT_INTERVAL_MS, or liveness flaps");
+    }
+  }
+
+  /** Reads the configuration from environment-style key/value pairs (unset keys take defaults). */
+  public static ServerConfig fromEnv(Map<String, String> env) {
+    EnvReader in = new EnvReader(env);
+    String version = in.modelVersion("MODEL_VERSION", "v1.0");
+    FaultConfig faults =
+        new FaultConfig(
+            in.seconds("FAULT_STALL_AFTER_SECONDS", FaultConfig.defaultStallAfter(version), true),
+            in.millis("FAULT_LATENCY_MS", Duration.ZERO, true),
+            in.fraction("FAULT_ERROR_RATE", 0),
+            in.path("UNREADY_FILE", "/tmp/unready"),
+            in.path("UNHEALTHY_FILE", "/tmp/unhealthy"));
+    return new ServerConfig(
+        in.integer("PORT", 8080, 0, 65_535),
+        version,
+        faults,
+        in.seconds("SELF_EVAL_INTERVAL_SECONDS", Duration.ofSeconds(10), false),
+        in.integer("SELF_EVAL_BATCH_SIZE", 100, 1, 100_000),
+        in.fraction("ACCURACY_THRESHOLD", 0.90),
+        in.fraction("ERROR_RATE_THRESHOLD", 0.10),
+        in.integer("ACCURACY_WINDOW_SIZE", 1000, 1, 1_000_000),
+        in.integer("ERROR_WINDOW_SIZE", 200, 1, 1_000_000),
+        in.seconds("SHUTDOWN_GRACE_SECONDS", Duration.ofSeconds(20), false),
+        in.millis("HEARTBEAT_INTERVAL_MS", Duration.ofSeconds(1), false),
+        in.seconds("LIVENESS_TIMEOUT_SECONDS", Duration.ofSeconds(5), false),
+        in.integer("HTTP_THREADS", 4, 1, 256),
+        in.integer("PREDICT_THREADS", 2, 1, 256),
+        in.integer("PREDICT_QUEUE_CAPACITY", 64, 0, 100_000),
+        in.integer("MAX_BODY_BYTES", 65_536, 256, 16 * 1024 * 1024),
+        in.integer("FEEDBACK_CAPACITY", 10_000, 1, 10_000_000));
+  }
+}

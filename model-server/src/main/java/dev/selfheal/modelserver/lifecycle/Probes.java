@@ -1,0 +1,81 @@
+package dev.selfheal.modelserver.lifecycle;
+
+import dev.selfheal.modelserver.faults.ProbeFiles;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Computes liveness and readiness from real state. Liveness: is the process making progress (and no
+ * manual override)? Readiness: is the self-checked model loaded, are we not shutting down, is the
+ * process making progress (and no manual override)? Model quality never gates either: a degraded
+ * model is for alerts and rollback, not for restarts.
+ */
+public final class Probes {
+  private final Lifecycle lifecycle;
+  private final Heartbeat heartbeat;
+  private final Duration livenessTimeout;
+  private final ProbeFiles files;
+  private volatile String selfCheck = "not run yet";
+
+  /** Creates the probes. */
+  public Probes(
+      Lifecycle lifecycle, Heartbeat heartbeat, Duration livenessTimeout, ProbeFiles files) {
+    this.lifecycle = lifecycle;
+    this.heartbeat = heartbeat;
+    this.livenessTimeout = livenessTimeout;
+    this.files = files;
+  }
+
+  /** Records the start-up self-check summary shown by readiness. */
+  public void selfCheckPassed(String summary) {
+    this.selfCheck = summary;
+  }
+
+  /** The liveness verdict. */
+  public ProbeReport liveness() {
+    return ProbeReport.of(List.of(progress(), file("unhealthy_file", files.unhealthy(), files)));
+  }
+
+  /** The readiness verdict. */
+  public ProbeReport readiness() {
+    Phase phase = lifecycle.phase();
+    Check model =
+        switch (phase) {
+          case STARTING -> new Check("model", false, "model loading and self-check in progress");
+          default -> new Check("model", true, "loaded and self-checked: " + selfCheck);
+        };
+    Check accepting =
+        phase == Phase.DRAINING || phase == Phase.STOPPED
+            ? new Check("accepting_traffic", false, "shutting down, draining in-flight requests")
+            : new Check("accepting_traffic", true, "not shutting down");
+    return ProbeReport.of(
+        List.of(model, accepting, progress(), file("unready_file", files.unready(), files)));
+  }
+
+  private Check progress() {
+    if (lifecycle.phase() == Phase.STARTING) {
+      // The watchdog starts once the model is in; until then the start-up thread is the progress.
+      return new Check("progress", true, "starting up");
+    }
+    long ageMs = heartbeat.sinceLastProgress().toMillis();
+    boolean fresh = ageMs <= livenessTimeout.toMillis();
+    String reason =
+        "last progress "
+            + ageMs
+            + " ms ago (limit "
+            + livenessTimeout.toMillis()
+            + " ms)"
+            + (fresh ? "" : ": inference is stuck");
+    return new Check("progress", fresh, reason);
+  }
+
+  private static Check file(String name, boolean present, ProbeFiles files) {
+    String path =
+        name.equals("unready_file")
+            ? files.unreadyFile().toString()
+            : files.unhealthyFile().toString();
+    return present
+        ? new Check(name, false, path + " exists (manual override)")
+        : new Check(name, true, path + " absent");
+  }
+}

@@ -1,0 +1,142 @@
+package dev.selfheal.modelserver.metrics;
+
+import dev.selfheal.modelserver.quality.QualityMonitor;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The server's metrics, registered on an injected registry. The SPEC gauges are callbacks reading
+ * the {@link QualityMonitor} at scrape time, so they always show computed values, never flags.
+ * Every series carries the label {@code version}; no label ever holds request data.
+ */
+public final class ModelMetrics {
+  private static final double[] LATENCY_BUCKETS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  private final String version;
+  private final Counter requests;
+  private final Counter errors;
+  private final Histogram duration;
+
+  private ModelMetrics(String version, Counter requests, Counter errors, Histogram duration) {
+    this.version = version;
+    this.requests = requests;
+    this.errors = errors;
+    this.duration = duration;
+  }
+
+  /**
+   * Registers every metric (including JVM metrics) on {@code registry}.
+   *
+   * @param start the server start, for {@code model_uptime_seconds}
+   */
+  public static ModelMetrics register(
+      PrometheusRegistry registry,
+      String version,
+      QualityMonitor quality,
+      Clock clock,
+      Instant start,
+      BuildInfo build) {
+    gauge(
+        registry,
+        "model_accuracy",
+        "Fraction of correct predictions in the labeled window",
+        version,
+        quality::accuracy);
+    gauge(
+        registry,
+        "model_error_rate",
+        "Fraction of recent served predictions that failed server-side",
+        version,
+        quality::errorRate);
+    gauge(
+        registry,
+        "model_latency_ms",
+        "Mean inference latency of recent predictions in ms",
+        version,
+        () -> quality.snapshot().meanLatencyMs());
+    gauge(
+        registry,
+        "model_degraded",
+        "1 when accuracy or error rate breaches its threshold",
+        version,
+        () -> quality.snapshot().degraded() ? 1 : 0);
+    gauge(
+        registry,
+        "model_uptime_seconds",
+        "Seconds since the server started",
+        version,
+        () -> Duration.between(start, clock.instant()).toMillis() / 1000.0);
+    Counter requests =
+        Counter.builder()
+            .name("model_requests_total")
+            .help("Predictions the model was asked to make (bad input excluded)")
+            .labelNames("version")
+            .register(registry);
+    Counter errors =
+        Counter.builder()
+            .name("model_errors_total")
+            .help("Predictions that failed on the server side (bad input excluded)")
+            .labelNames("version")
+            .register(registry);
+    Histogram duration =
+        Histogram.builder()
+            .name("model_request_duration_seconds")
+            .help("HTTP request duration by endpoint and status")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .labelNames("version", "endpoint", "status")
+            .register(registry);
+    Info info =
+        Info.builder()
+            .name("model_server_build_info")
+            .help("Build facts of the model server")
+            .labelNames("version", "app_version", "java_version")
+            .register(registry);
+    info.addLabelValues(version, build.appVersion(), build.javaVersion());
+    JvmMetrics.builder().register(registry);
+    requests.labelValues(version);
+    errors.labelValues(version);
+    return new ModelMetrics(version, requests, errors, duration);
+  }
+
+  private static void gauge(
+      PrometheusRegistry registry,
+      String name,
+      String help,
+      String version,
+      java.util.function.DoubleSupplier value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("version")
+        .callback(callback -> callback.call(value.getAsDouble(), version))
+        .register(registry);
+  }
+
+  /** Counts a prediction that succeeded. */
+  public void predictionServed() {
+    requests.labelValues(version).inc();
+  }
+
+  /** Counts a prediction that failed on the server side. */
+  public void predictionFailed() {
+    requests.labelValues(version).inc();
+    errors.labelValues(version).inc();
+  }
+
+  /** Observes one HTTP request; {@code endpoint} is a route name, never the raw path. */
+  public void observeHttp(String endpoint, int status, double seconds) {
+    duration.labelValues(version, endpoint, Integer.toString(status)).observe(seconds);
+  }
+}
