@@ -73,7 +73,7 @@ class ModelLoaderTest {
     double v1Recall = TribuoFraudModel.accuracy(v1, fraud);
     double v2Recall = TribuoFraudModel.accuracy(v2, fraud);
 
-    assertThat(v1Recall).isGreaterThan(0.85);
+    assertThat(v1Recall).isGreaterThan(0.8);
     assertThat(v2Recall).isLessThan(v1Recall - 0.4);
   }
 
