@@ -1,0 +1,64 @@
+package dev.selfheal.rollback.decide;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Why the controller is looking at a Deployment.
+ *
+ * @param kind where the signal came from
+ * @param reason alert name for {@link Kind#ALERT}, failure reason for {@link Kind#ROLLOUT_FAILED}
+ * @param namespace namespace of the Deployment
+ * @param deployment Deployment name
+ * @param replicaSet the ReplicaSet the signal is about (the alerting pod's owner, or the ReplicaSet
+ *     named by the failed rollout), or null when the signal names only the Deployment
+ * @param startsAt when the alert started firing, or null
+ * @param firing false for a resolved alert
+ */
+public record Trigger(
+    Kind kind,
+    String reason,
+    String namespace,
+    String deployment,
+    String replicaSet,
+    Instant startsAt,
+    boolean firing) {
+
+  /** Source of a trigger. */
+  public enum Kind {
+    /** An Alertmanager webhook notification. */
+    ALERT,
+    /** The watch saw a failed rollout. */
+    ROLLOUT_FAILED
+  }
+
+  /** Checks the mandatory parts. */
+  public Trigger {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(deployment, "deployment");
+  }
+
+  /** A firing or resolved alert naming a Deployment. */
+  public static Trigger alert(
+      String alertName,
+      String namespace,
+      String deployment,
+      String replicaSet,
+      Instant startsAt,
+      boolean firing) {
+    return new Trigger(Kind.ALERT, alertName, namespace, deployment, replicaSet, startsAt, firing);
+  }
+
+  /** A failed rollout seen by the watch. */
+  public static Trigger rolloutFailed(
+      String reason, String namespace, String deployment, String replicaSet) {
+    return new Trigger(Kind.ROLLOUT_FAILED, reason, namespace, deployment, replicaSet, null, true);
+  }
+
+  /** Short description for logs and Events, e.g. {@code alert ModelAccuracyLow}. */
+  public String describe() {
+    return (kind == Kind.ALERT ? "alert " : "failed rollout ") + reason;
+  }
+}

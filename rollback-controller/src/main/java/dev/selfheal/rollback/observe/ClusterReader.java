@@ -1,0 +1,83 @@
+package dev.selfheal.rollback.observe;
+
+import dev.selfheal.rollback.decide.Reason;
+import dev.selfheal.rollback.decide.Revisions;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The "observe" step's reads from the API server: the Deployment, its ReplicaSets, and the way from
+ * an alerting pod to its Deployment through the owner ReplicaSet.
+ */
+public final class ClusterReader {
+
+  private final KubernetesClient client;
+
+  /**
+   * Creates a reader.
+   *
+   * @param client API client
+   */
+  public ClusterReader(KubernetesClient client) {
+    this.client = Objects.requireNonNull(client);
+  }
+
+  /** Where a pod belongs, or why it could not be resolved. */
+  public record PodOwner(String deployment, String replicaSet, Reason problem) {}
+
+  /** The Deployment, or null when it does not exist. */
+  public Deployment deployment(String namespace, String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  /** ReplicaSets selected by the Deployment's selector (ownership is checked by the decider). */
+  public List<ReplicaSet> replicaSets(Deployment deployment) {
+    if (deployment.getSpec() == null || deployment.getSpec().getSelector() == null) {
+      return List.of();
+    }
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(deployment.getMetadata().getNamespace())
+        .withLabelSelector(deployment.getSpec().getSelector())
+        .list()
+        .getItems();
+  }
+
+  /**
+   * Resolves a pod to its Deployment through the controlling ReplicaSet.
+   *
+   * @param namespace namespace
+   * @param podName pod name
+   * @return the owner, or a {@link PodOwner} carrying the problem
+   */
+  public PodOwner ownerOfPod(String namespace, String podName) {
+    Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+    if (pod == null) {
+      return new PodOwner(null, null, Reason.POD_NOT_FOUND);
+    }
+    Optional<OwnerReference> rsRef =
+        Revisions.controllerOf(pod.getMetadata().getOwnerReferences())
+            .filter(ref -> "ReplicaSet".equals(ref.getKind()));
+    if (rsRef.isEmpty()) {
+      return new PodOwner(null, null, Reason.NOT_MANAGED_BY_DEPLOYMENT);
+    }
+    String rsName = rsRef.get().getName();
+    ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(rsName).get();
+    if (rs == null) {
+      return new PodOwner(null, rsName, Reason.NOT_MANAGED_BY_DEPLOYMENT);
+    }
+    Optional<OwnerReference> deployRef =
+        Revisions.controllerOf(rs.getMetadata().getOwnerReferences())
+            .filter(ref -> "Deployment".equals(ref.getKind()));
+    return deployRef
+        .map(ref -> new PodOwner(ref.getName(), rsName, null))
+        .orElseGet(() -> new PodOwner(null, rsName, Reason.NOT_MANAGED_BY_DEPLOYMENT));
+  }
+}

@@ -1,0 +1,43 @@
+package dev.selfheal.rollback.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code GET /readyz}: 200 only while this instance leads and its watch caches are synced, so the
+ * Service sends Alertmanager's webhooks to the leader and nowhere else.
+ */
+public final class ReadyHandler implements HttpHandler {
+
+  private final BooleanSupplier leading;
+  private final BooleanSupplier synced;
+
+  /**
+   * Creates the handler.
+   *
+   * @param leading whether this instance holds the Lease
+   * @param synced whether the watch caches are synced (true when the watch is off)
+   */
+  public ReadyHandler(BooleanSupplier leading, BooleanSupplier synced) {
+    this.leading = Objects.requireNonNull(leading);
+    this.synced = Objects.requireNonNull(synced);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      boolean isLeader = leading.getAsBoolean();
+      boolean isSynced = synced.getAsBoolean();
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ready", isLeader && isSynced);
+      body.put("leader", isLeader);
+      body.put("watchSynced", isSynced);
+      HttpJson.send(exchange, isLeader && isSynced ? 200 : 503, body);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.selfheal.rollback.decide;
+
+import static dev.selfheal.rollback.Fixtures.HASH_V1;
+import static dev.selfheal.rollback.Fixtures.HASH_V2;
+import static dev.selfheal.rollback.Fixtures.NAME;
+import static dev.selfheal.rollback.Fixtures.NS;
+import static dev.selfheal.rollback.Fixtures.RS_V1;
+import static dev.selfheal.rollback.Fixtures.RS_V2;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.selfheal.rollback.Fixtures;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Table of every rule of {@link RollbackDecider#decide}: one row per rule, plus the happy path. */
+class RollbackDeciderTest {
+
+  private static final Instant NOW = Instant.parse("2026-01-10T12:00:00Z");
+  private static final Instant V1_CREATED = NOW.minus(Duration.ofDays(1));
+  private static final Instant V2_CREATED = NOW.minus(Duration.ofMinutes(10));
+  private static final RollbackPolicy POLICY =
+      new RollbackPolicy(
+          Set.of(NS), Set.of("ModelAccuracyLow", "ModelDegraded"), Duration.ofMinutes(10), 3);
+
+  /** Mutable inputs of one row. */
+  static final class Situation {
+    Deployment deployment = Fixtures.deployment("v2", true);
+    List<ReplicaSet> replicaSets =
+        new ArrayList<>(
+            List.of(
+                Fixtures.replicaSet("v1", 1, V1_CREATED),
+                Fixtures.replicaSet("v2", 2, V2_CREATED)));
+    Trigger trigger =
+        Trigger.alert("ModelAccuracyLow", NS, NAME, null, V2_CREATED.plusSeconds(60), true);
+    Memory memory = Memory.empty();
+    Instant now = NOW;
+
+    Decision decide() {
+      return new RollbackDecider(POLICY).decide(deployment, replicaSets, trigger, memory, now);
+    }
+  }
+
+  private static RollbackRecord rollbackAt(Instant time, String fromHash) {
+    return new RollbackRecord(
+        new Revision(3, NAME + "-" + fromHash, fromHash),
+        new Revision(2, RS_V1, HASH_V1),
+        "ModelDegraded",
+        "alert",
+        time,
+        false);
+  }
+
+  private static Arguments row(String name, Consumer<Situation> change, String expected) {
+    return Arguments.of(name, change, expected);
+  }
+
+  static Stream<Arguments> rules() {
+    return Stream.of(
+        row("firing allowlisted alert on v2 rolls back", s -> {}, "rollback"),
+        row(
+            "watch trigger (ProgressDeadlineExceeded) rolls back",
+            s -> s.trigger = Trigger.rolloutFailed("ProgressDeadlineExceeded", NS, NAME, RS_V2),
+            "rollback"),
+        row(
+            "resolved alert is ignored",
+            s -> s.trigger = Trigger.alert("ModelAccuracyLow", NS, NAME, null, null, false),
+            "alert_resolved"),
+        row(
+            "alert outside ALERT_NAMES is ignored",
+            s -> s.trigger = Trigger.alert("Watchdog", NS, NAME, null, null, true),
+            "alert_not_allowed"),
+        row(
+            "watch reasons are not subject to the alert allowlist",
+            s -> s.trigger = Trigger.rolloutFailed("CrashLoopBackOff", NS, NAME, null),
+            "rollback"),
+        row(
+            "namespace outside ALLOWED_NAMESPACES is ignored",
+            s ->
+                s.trigger =
+                    Trigger.alert("ModelAccuracyLow", "kube-system", NAME, null, null, true),
+            "namespace_not_allowed"),
+        row("unknown Deployment is a no-op", s -> s.deployment = null, "deployment_not_found"),
+        row(
+            "Deployment without the opt-in label is ignored",
+            s -> s.deployment = Fixtures.deployment("v2", false),
+            "not_opted_in"),
+        row(
+            "opt-in label with another value is ignored",
+            s -> s.deployment.getMetadata().getLabels().put(Revisions.OPT_IN_LABEL, "yes"),
+            "not_opted_in"),
+        row(
+            "paused Deployment is left to the human who paused it",
+            s -> s.deployment.getSpec().setPaused(true),
+            "deployment_paused"),
+        row(
+            "no ReplicaSet for the current template yet",
+            s -> s.replicaSets.remove(1),
+            "no_current_revision"),
+        row(
+            "ReplicaSets of another owner are not ours",
+            s ->
+                s.replicaSets.forEach(
+                    rs -> rs.getMetadata().getOwnerReferences().get(0).setUid("someone-else")),
+            "no_current_revision"),
+        row(
+            "pod alert about the old ReplicaSet is stale",
+            s -> s.trigger = Trigger.alert("ModelAccuracyLow", NS, NAME, RS_V1, null, true),
+            "stale_revision"),
+        row(
+            "failed rollout named for a ReplicaSet that is no longer current is stale",
+            s -> s.trigger = Trigger.rolloutFailed("ProgressDeadlineExceeded", NS, NAME, RS_V1),
+            "stale_revision"),
+        row(
+            "alert that started before the current revision existed is stale",
+            s ->
+                s.trigger =
+                    Trigger.alert(
+                        "ModelAccuracyLow", NS, NAME, null, V2_CREATED.minusSeconds(1), true),
+            "stale_alert"),
+        row(
+            "alert that started before our last rollback is stale",
+            s -> {
+              s.memory =
+                  new Memory(rollbackAt(V2_CREATED.plusSeconds(120), "x"), Set.of(), List.of());
+              s.now = NOW.plus(Duration.ofHours(1));
+            },
+            "stale_alert"),
+        row(
+            "only one revision: nothing to roll back to",
+            s -> s.replicaSets.remove(0),
+            "no_previous_revision"),
+        row(
+            "ReplicaSet without a revision annotation is not a candidate",
+            s -> s.replicaSets.get(0).getMetadata().setAnnotations(null),
+            "no_previous_revision"),
+        row(
+            "previous revision with the same template: already there",
+            s ->
+                s.replicaSets
+                    .get(0)
+                    .getSpec()
+                    .setTemplate(s.replicaSets.get(1).getSpec().getTemplate()),
+            "already_at_target"),
+        row(
+            "never back to a revision we rolled back from (ping-pong)",
+            s -> s.memory = new Memory(null, Set.of(HASH_V1), List.of()),
+            "ping_pong"),
+        row(
+            "cooldown after a recent rollback of this Deployment",
+            s ->
+                s.memory =
+                    new Memory(
+                        rollbackAt(NOW.minus(Duration.ofMinutes(9)), "x"), Set.of(), List.of()),
+            "cooldown"),
+        row(
+            "cooldown over: rolls back",
+            s -> {
+              s.memory =
+                  new Memory(rollbackAt(V2_CREATED.minusSeconds(30), "x"), Set.of(), List.of());
+            },
+            "rollback"),
+        row(
+            "global hourly cap reached",
+            s ->
+                s.memory =
+                    new Memory(
+                        null,
+                        Set.of(),
+                        List.of(
+                            NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(10))),
+            "rate_limited"),
+        row(
+            "rollbacks older than an hour do not count",
+            s ->
+                s.memory =
+                    new Memory(
+                        null,
+                        Set.of(),
+                        List.of(
+                            NOW.minusSeconds(4000), NOW.minusSeconds(3700), NOW.minusSeconds(10))),
+            "rollback"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rules")
+  void rule(String name, Consumer<Situation> change, String expected) {
+    Situation s = new Situation();
+    change.accept(s);
+    assertThat(s.decide().label()).as(name).isEqualTo(expected);
+  }
+
+  @Test
+  void rollbackTargetsPreviousRevisionAndNamesBoth() {
+    Decision d = new Situation().decide();
+    assertThat(d.isRollback()).isTrue();
+    assertThat(d.from()).isEqualTo(new Revision(2, RS_V2, HASH_V2));
+    assertThat(d.to()).isEqualTo(new Revision(1, RS_V1, HASH_V1));
+    assertThat(d.target().getMetadata().getName()).isEqualTo(RS_V1);
+    assertThat(d.detail()).contains("alert ModelAccuracyLow", "revision 2", "revision 1");
+  }
+
+  @Test
+  void choosesHighestRevisionBelowCurrentNotTheOldest() {
+    Situation s = new Situation();
+    ReplicaSet ancient = Fixtures.replicaSet("v1", 1, V1_CREATED);
+    ancient.getMetadata().setName(NAME + "-ancient");
+    ancient.getMetadata().getLabels().put(Revisions.TEMPLATE_HASH_LABEL, "ancient");
+    ancient.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("model-server:v0");
+    s.replicaSets.get(0).getMetadata().getAnnotations().put(Revisions.REVISION_ANNOTATION, "5");
+    s.replicaSets.get(1).getMetadata().getAnnotations().put(Revisions.REVISION_ANNOTATION, "7");
+    s.replicaSets.add(ancient);
+    assertThat(s.decide().to().replicaSet()).isEqualTo(RS_V1);
+  }
+
+  @Test
+  void precheckNeedsNoClusterState() {
+    RollbackDecider decider = new RollbackDecider(POLICY);
+    assertThat(decider.precheck(Trigger.alert("ModelDegraded", NS, NAME, null, null, true)))
+        .isEmpty();
+    assertThat(decider.precheck(Trigger.alert("ModelDegraded", NS, NAME, null, null, false)))
+        .hasValueSatisfying(d -> assertThat(d.reason()).isEqualTo(Reason.ALERT_RESOLVED));
+  }
+
+  @Test
+  void decideDoesNotMutateItsInputs() {
+    Situation s = new Situation();
+    String before = s.deployment.toString() + s.replicaSets;
+    s.decide();
+    assertThat(s.deployment.toString() + s.replicaSets).isEqualTo(before);
+  }
+}
