@@ -56,7 +56,8 @@ public final class HttpProbe {
     try {
       HttpResponse<String> response =
           client.send(
-              builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+              builder.timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body;
       try {
         body = MAPPER.readTree(response.body());
