@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sends realistic, labelled card transactions to the model server: each one to POST /predict, and its true outcome
+# to POST /feedback, at a steady rate, so model_accuracy, the latency and request metrics and the alerts move the way
+# they would under production traffic. Builds the generator (module traffic-generator) on first use.
+#
+#   scripts/traffic.sh                                        # the local server of scripts/run.sh, 5/s for 60 s
+#   scripts/traffic.sh --url "$(minikube service model-server --url)" --rate 10 --duration 0   # until Ctrl-C
+#   kubectl port-forward svc/model-server 8080:80 &           # on kind, then:
+#   scripts/traffic.sh --rate 10 --duration 600
+#   scripts/traffic.sh --help                                 # every option
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jar=traffic-generator/target/traffic-generator.jar
+stale=""
+if [ -f "$jar" ]; then
+  # Rebuild when any source the jar is made from changed after it was built.
+  stale="$(find traffic-generator/src traffic-generator/pom.xml model-server/src -newer "$jar" -print -quit)"
+fi
+if [ ! -f "$jar" ] || [ -n "$stale" ]; then
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "traffic.sh: building the generator needs Maven (mvn) and JDK 17" >&2
+    exit 3
+  fi
+  echo "traffic.sh: building the traffic generator..." >&2
+  mvn -B -q -ntp -pl traffic-generator -am package -DskipTests -Djacoco.skip=true >&2
+fi
+exec java -jar "$jar" "$@"

@@ -1,0 +1,87 @@
+package dev.selfheal.traffic;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.traffic.client.ModelServerClient;
+import dev.selfheal.traffic.config.ArgsParser;
+import dev.selfheal.traffic.config.TrafficConfig;
+import dev.selfheal.traffic.run.TrafficRun;
+import dev.selfheal.traffic.run.TrafficStats;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.util.Optional;
+
+/**
+ * Command line entry point: parses the options, wires the client and the run, and maps the result
+ * to an exit status (0 some prediction succeeded, 1 none did, 2 bad usage).
+ */
+public final class Main {
+
+  private Main() {}
+
+  /** Runs the generator; Ctrl-C ends it early with a summary. */
+  public static void main(String[] args) throws InterruptedException {
+    Thread mainThread = Thread.currentThread();
+    int status =
+        run(
+            args,
+            System.out,
+            System.err,
+            trafficRun ->
+                Runtime.getRuntime()
+                    .addShutdownHook(
+                        new Thread(
+                            () -> {
+                              trafficRun.stop();
+                              try {
+                                mainThread.join(10_000);
+                              } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                              }
+                            },
+                            "traffic-stop")));
+    System.exit(status);
+  }
+
+  /** Hook to register a started run, e.g. for Ctrl-C. */
+  @FunctionalInterface
+  public interface OnStart {
+    /** Called once, before any request is sent. */
+    void started(TrafficRun run);
+  }
+
+  /** Parses, runs and returns the exit status; all output goes to {@code out} and {@code err}. */
+  public static int run(String[] args, PrintStream out, PrintStream err, OnStart onStart)
+      throws InterruptedException {
+    Optional<TrafficConfig> parsed;
+    try {
+      parsed = ArgsParser.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("traffic-generator: " + e.getMessage());
+      err.println("Run with --help for the options.");
+      return 2;
+    }
+    if (parsed.isEmpty()) {
+      out.print(ArgsParser.USAGE);
+      return 0;
+    }
+    TrafficConfig config = parsed.get();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(config.requestTimeout())
+            .build();
+    ModelServerClient client =
+        new ModelServerClient(http, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+    TrafficRun trafficRun = new TrafficRun(config, client, out);
+    onStart.started(trafficRun);
+    TrafficStats.Snapshot result = trafficRun.run();
+    if (result.ok() == 0) {
+      err.println(
+          "traffic-generator: no prediction succeeded; is the server reachable at "
+              + config.baseUrl()
+              + " ?");
+      return 1;
+    }
+    return 0;
+  }
+}

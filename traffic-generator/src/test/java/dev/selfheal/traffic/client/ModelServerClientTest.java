@@ -1,0 +1,132 @@
+package dev.selfheal.traffic.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.selfheal.modelserver.model.MerchantCategory;
+import dev.selfheal.modelserver.model.Transaction;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's request bodies and its reading of every kind of answer, against a JDK HttpServer on
+ * a free port that answers as scripted (the real server cannot be made to send a malformed 200).
+ */
+class ModelServerClientTest {
+
+  private static final Transaction TRANSACTION =
+      new Transaction(125.5, 14, 3.2, 2, MerchantCategory.GROCERY, true);
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+  private volatile int status = 200;
+  private volatile String answer = "{}";
+  private ModelServerClient client;
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          bodies.add(json.readTree(exchange.getRequestBody()));
+          byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    server.start();
+    client =
+        new ModelServerClient(
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+            json,
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            Duration.ofSeconds(2));
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop(0);
+  }
+
+  @Test
+  void sendsTheDocumentedPredictBodyAndReadsTheAnswer() throws Exception {
+    answer =
+        """
+        {"prediction":"fraud","confidence":0.97,"latency_ms":0.4,"version":"v1.0",
+         "prediction_id":"3f1c","model":"fraud-detector"}""";
+
+    PredictResult result = client.predict(TRANSACTION).get();
+
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(result.response())
+        .isEqualTo(new PredictResponse("fraud", 0.97, 0.4, "v1.0", "3f1c"));
+    assertThat(result.response().fraud()).isTrue();
+    assertThat(bodies.get(0))
+        .isEqualTo(
+            json.readTree(
+                """
+                {"amount":125.5,"hour":14,"distance_from_home_km":3.2,"transactions_last_24h":2,
+                 "merchant_category":"grocery","card_present":true}"""));
+  }
+
+  @Test
+  void sendsFeedbackWithTheTrueLabel() throws Exception {
+    status = 202;
+
+    assertThat(client.feedback("3f1c", false).get()).isEqualTo(Outcome.OK);
+    assertThat(bodies.get(0))
+        .isEqualTo(json.readTree("{\"prediction_id\":\"3f1c\",\"label\":\"legitimate\"}"));
+  }
+
+  @Test
+  void classifiesFailedAnswers() throws Exception {
+    status = 503;
+    answer = "{\"error\":\"overloaded\"}";
+    assertThat(client.predict(TRANSACTION).get())
+        .isEqualTo(
+            PredictResult.failed(Outcome.UNAVAILABLE, 503, "HTTP 503 {\"error\":\"overloaded\"}"));
+    status = 400;
+    assertThat(client.predict(TRANSACTION).get().outcome()).isEqualTo(Outcome.REJECTED);
+    status = 404;
+    assertThat(client.feedback("gone", true).get()).isEqualTo(Outcome.REJECTED);
+    status = 500;
+    assertThat(client.predict(TRANSACTION).get().outcome()).isEqualTo(Outcome.SERVER_ERROR);
+  }
+
+  @Test
+  void aSuccessWithoutTheDocumentedBodyIsAServerError() throws Exception {
+    answer = "not json";
+    PredictResult notJson = client.predict(TRANSACTION).get();
+    assertThat(notJson.outcome()).isEqualTo(Outcome.SERVER_ERROR);
+    assertThat(notJson.detail()).startsWith("answer is not JSON");
+    answer = "{\"prediction\":\"fraud\"}";
+    assertThat(client.predict(TRANSACTION).get().detail())
+        .isEqualTo("answer without prediction_id or prediction");
+  }
+
+  @Test
+  void noServerIsUnreachable() throws Exception {
+    server.stop(0);
+
+    PredictResult result = client.predict(TRANSACTION).get();
+    assertThat(result.outcome()).isEqualTo(Outcome.UNREACHABLE);
+    // ConnectException or ClosedChannelException, depending on how far the JDK got.
+    assertThat(result.detail()).startsWith("java.");
+    assertThat(client.feedback("x", true).get()).isEqualTo(Outcome.UNREACHABLE);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.selfheal.traffic.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.traffic.client.ModelServerClient;
+import dev.selfheal.traffic.client.Outcome;
+import dev.selfheal.traffic.config.TrafficConfig;
+import dev.selfheal.traffic.support.RealModelServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the real model server (v1 and the faulty v2) in this JVM and checks what it counted. */
+class TrafficRunTest {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @TempDir Path temp;
+
+  private static TrafficConfig config(URI url, double feedbackRatio) {
+    return new TrafficConfig(
+        url,
+        100,
+        Duration.ofMillis(1500),
+        feedbackRatio,
+        42,
+        Duration.ofMillis(500),
+        // Generous: a cold JIT on a busy CI machine is slow, and a timeout would count as a
+        // failure.
+        Duration.ofSeconds(10),
+        32);
+  }
+
+  private static TrafficStats.Snapshot drive(TrafficConfig config, ByteArrayOutputStream out)
+      throws InterruptedException {
+    ModelServerClient client =
+        new ModelServerClient(HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+    return new TrafficRun(config, client, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+  }
+
+  private static double metric(URI base, String series) throws Exception {
+    String body =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
+    assertThat(value.find()).as(series + " in /metrics").isTrue();
+    return Double.parseDouble(value.group(1));
+  }
+
+  @Test
+  void v1AnswersEveryTransactionAndAcceptsEveryLabel() throws Exception {
+    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+      TrafficStats.Snapshot result = drive(config(server.url(), 1.0), out);
+
+      assertThat(result.sent()).as(out.toString(StandardCharsets.UTF_8)).isGreaterThanOrEqualTo(20);
+      assertThat(result.failed()).isZero();
+      assertThat(result.ok()).isEqualTo(result.sent());
+      assertThat(result.feedback()).containsEntry(Outcome.OK, result.ok());
+      assertThat(result.versions()).containsOnlyKeys("v1.0");
+      assertThat(result.versions().get("v1.0").accuracy()).isGreaterThan(0.88);
+      // The server counted the same requests the generator did.
+      assertThat(metric(server.url(), "model_requests_total{version=\"v1.0\"}"))
+          .isGreaterThanOrEqualTo(result.ok());
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .startsWith("sending 100.0 transactions/s to " + server.url())
+          .contains("| v1.0: ")
+          .contains("(done)");
+    }
+  }
+
+  @Test
+  void v2IsMeasurablyWorseOnTheSameTraffic() throws Exception {
+    double v1;
+    double v2;
+    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
+      v1 =
+          drive(config(server.url(), 0), new ByteArrayOutputStream())
+              .versions()
+              .get("v1.0")
+              .accuracy();
+    }
+    try (RealModelServer server = RealModelServer.start("v2.0", temp)) {
+      TrafficStats.Snapshot result = drive(config(server.url(), 0), new ByteArrayOutputStream());
+      v2 = result.versions().get("v2.0").accuracy();
+      assertThat(result.feedback().values()).allMatch(count -> count == 0);
+    }
+
+    assertThat(v2).isLessThan(0.90).isLessThan(v1 - 0.05);
+  }
+
+  @Test
+  void aServerThatIsNotThereCountsAsUnreachable() throws Exception {
+    URI nowhere;
+    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
+      nowhere = server.url();
+    }
+
+    TrafficStats.Snapshot result =
+        drive(
+            new TrafficConfig(
+                nowhere, 50, Duration.ofMillis(300), 1, 1, Duration.ZERO, Duration.ofSeconds(1), 4),
+            new ByteArrayOutputStream());
+
+    assertThat(result.ok()).isZero();
+    assertThat(result.predictions().get(Outcome.UNREACHABLE)).isPositive();
+  }
+
+  @Test
+  void stopEndsAnOpenEndedRunWithASummary() throws Exception {
+    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
+      TrafficConfig config =
+          new TrafficConfig(
+              server.url(), 50, Duration.ZERO, 1, 3, Duration.ZERO, Duration.ofSeconds(2), 4);
+      ModelServerClient client =
+          new ModelServerClient(
+              HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TrafficRun run =
+          new TrafficRun(config, client, new PrintStream(out, true, StandardCharsets.UTF_8));
+      CompletableFuture<TrafficStats.Snapshot> result =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return run.run();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+              });
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> run.stats().snapshot().ok() >= 5);
+      run.stop();
+
+      assertThat(result.get(10, TimeUnit.SECONDS).ok()).isGreaterThanOrEqualTo(5);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("for ever (Ctrl-C stops)", "(done)");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.selfheal.traffic.support;
+
+import dev.selfheal.modelserver.ModelServer;
+import dev.selfheal.modelserver.config.ServerConfig;
+import dev.selfheal.modelserver.model.ModelLoader;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** The real model server, in this JVM, on a free port, with the shipped model of a release. */
+public final class RealModelServer implements AutoCloseable {
+
+  private final ModelServer server;
+
+  private RealModelServer(ModelServer server) {
+    this.server = server;
+  }
+
+  /** Starts release {@code modelVersion} ({@code v1.0} or {@code v2.0}); returns once ready. */
+  public static RealModelServer start(String modelVersion, Path probeFileDir) throws Exception {
+    ServerConfig config =
+        ServerConfig.fromEnv(
+            Map.of(
+                "PORT",
+                "0",
+                "MODEL_VERSION",
+                modelVersion,
+                "UNREADY_FILE",
+                probeFileDir.resolve("unready").toString(),
+                "UNHEALTHY_FILE",
+                probeFileDir.resolve("unhealthy").toString()));
+    return new RealModelServer(
+        ModelServer.start(config, ModelLoader::load, new PrometheusRegistry(), Clock.systemUTC()));
+  }
+
+  /** The server's base URL. */
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
