@@ -1,15 +1,19 @@
 package dev.selfheal.modelserver;
 
 import dev.selfheal.modelserver.config.ServerConfig;
+import dev.selfheal.modelserver.lifecycle.CdsTraining;
 import dev.selfheal.modelserver.model.ModelLoader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Composition root: reads the environment once, starts the {@link ModelServer} and turns SIGTERM
- * into a graceful drain that exits 0.
+ * into a graceful drain that exits 0. With {@code --train-cds} it starts on a free port, calls each
+ * endpoint once and exits, so {@code -XX:ArchiveClassesAtExit} captures the serving classes.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -17,12 +21,17 @@ public final class Main {
   private Main() {}
 
   /** Starts the server; configuration comes from environment variables only. */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     // Without this the JDK HTTP server leaves Nagle's algorithm on and small responses wait ~40 ms.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    boolean training = args.length > 0 && args[0].equals("--train-cds");
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (training) {
+      env.put("PORT", "0");
+    }
     ServerConfig config;
     try {
-      config = ServerConfig.fromEnv(System.getenv());
+      config = ServerConfig.fromEnv(env);
     } catch (IllegalArgumentException e) {
       LOG.error("Invalid configuration: {}", e.getMessage());
       System.exit(2);
@@ -36,6 +45,11 @@ public final class Main {
       LOG.error("Start-up failed: {}", e.toString(), e);
       System.exit(1);
       return;
+    }
+    if (training) {
+      CdsTraining.exercise(server.port());
+      server.shutdownGracefully();
+      System.exit(0);
     }
     Runtime.getRuntime()
         .addShutdownHook(

@@ -104,6 +104,7 @@ public final class ModelServer implements AutoCloseable {
     Responder responder = new Responder(json, new ErrorMapper(), metrics);
     InferencePool pool =
         new InferencePool(config.predictThreads(), config.predictQueueCapacity(), responder);
+    metrics.registerInFlight(registry, pool::inFlight);
 
     HttpServer http = HttpServer.create(new InetSocketAddress(config.port()), 256);
     ExecutorService httpThreads =

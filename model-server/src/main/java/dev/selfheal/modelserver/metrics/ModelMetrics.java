@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.IntSupplier;
 
 /**
  * The server's metrics, registered on an injected registry. The SPEC gauges are callbacks reading
@@ -122,6 +123,19 @@ public final class ModelMetrics {
         .labelNames("version")
         .callback(callback -> callback.call(value.getAsDouble(), version))
         .register(registry);
+  }
+
+  /**
+   * Registers {@code model_requests_in_flight}: inference requests accepted and not yet answered
+   * (what a graceful shutdown drains).
+   */
+  public void registerInFlight(PrometheusRegistry registry, IntSupplier inFlight) {
+    gauge(
+        registry,
+        "model_requests_in_flight",
+        "Inference requests accepted and not yet answered",
+        version,
+        inFlight::getAsInt);
   }
 
   /** Counts a prediction that succeeded. */

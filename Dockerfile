@@ -1,0 +1,36 @@
+# Model server, release v1.0 (the good model). Build: docker build -t model-server:v1 .
+# Dockerfile.v2 is this file with MODEL_VERSION=v2.0; keep the two in step (DockerfileTest checks).
+
+# --- build stage: the whole reactor's poms so Maven resolves it, but only model-server is built.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY model-server/pom.xml model-server/
+COPY rollback-controller/pom.xml rollback-controller/
+COPY recommender/pom.xml recommender/
+COPY lab-tests/pom.xml lab-tests/
+COPY traffic-generator/pom.xml traffic-generator/
+COPY model-server/src model-server/src
+RUN mvn -B -q -ntp -pl model-server -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
+
+# --- runtime stage: a JRE on Ubuntu, so `kubectl exec ... -- /bin/sh` works.
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 model && useradd --system --uid 10001 --gid 10001 --no-create-home model
+WORKDIR /app
+COPY --from=build /src/model-server/target/lib/ /app/lib/
+COPY --from=build /src/model-server/target/model-server.jar /app/model-server.jar
+ENV MODEL_VERSION=v1.0 \
+    PORT=8080
+# Class-data sharing: a training run loads every serving class, the JVM archives them at exit, and
+# each start maps the archive instead of parsing and verifying classes again. Under a 200m CPU limit
+# that is most of the start-up time. The JVM flags must match those of ENTRYPOINT.
+RUN java -XX:ArchiveClassesAtExit=/app/model-server.jsa -Xlog:cds=error \
+      -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+      -Dsun.net.httpserver.nodelay=true -jar /app/model-server.jar --train-cds \
+    && chmod 0444 /app/model-server.jsa
+USER 10001:10001
+EXPOSE 8080
+# Exec form: the JVM is PID 1 and receives SIGTERM itself (graceful drain, exit 0).
+# Sized for a 256Mi / 200m container: heap <= 60% of the limit, serial GC (one CPU), C1 only (no
+# costly C2 compilation on a fifth of a core), small thread stacks.
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/model-server.jsa", "-Xlog:cds=error", "-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Dsun.net.httpserver.nodelay=true", "-jar", "/app/model-server.jar"]

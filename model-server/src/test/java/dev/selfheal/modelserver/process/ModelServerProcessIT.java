@@ -1,0 +1,146 @@
+package dev.selfheal.modelserver.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as a separate process: {@code java -jar target/model-server.jar}. SIGTERM
+ * ({@link Process#destroy()} on Linux) must turn readiness 503 at once, keep liveness 200 while an
+ * in-flight request drains, answer that request and exit 0.
+ */
+class ModelServerProcessIT {
+  private static final Path JAR = Path.of("target", "model-server.jar");
+  private static final String BODY =
+      "{\"amount\": 125.5, \"hour\": 14, \"distance_from_home_km\": 3.2,"
+          + " \"transactions_last_24h\": 2, \"merchant_category\": \"grocery\","
+          + " \"card_present\": true}";
+
+  @TempDir Path dir;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private Process process;
+
+  @AfterEach
+  void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private Process launch(Map<String, String> env) throws IOException {
+    assertThat(JAR).as("run after package").exists();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("server.log").toFile());
+    builder.environment().put("UNREADY_FILE", dir.resolve("unready").toString());
+    builder.environment().put("UNHEALTHY_FILE", dir.resolve("unhealthy").toString());
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  private int status(int port, String path) {
+    try {
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private String metrics(int port) throws IOException, InterruptedException {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void sigtermDrainsInFlightWorkAndExitsZero() throws Exception {
+    int port = freePort();
+    process =
+        launch(
+            Map.of(
+                "PORT", Integer.toString(port),
+                "FAULT_LATENCY_MS", "3000",
+                "SHUTDOWN_GRACE_SECONDS", "15"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/ready") == 200);
+
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> metrics(port).contains("model_requests_in_flight{version=\"v1.0\"} 1.0"));
+
+    process.destroy(); // SIGTERM
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> status(port, "/ready") == 503);
+    assertThat(status(port, "/health")).isEqualTo(200);
+    assertThat(slow).isNotDone();
+
+    HttpResponse<String> answered = slow.get(30, TimeUnit.SECONDS);
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(answered.body()).contains("\"version\":\"v1.0\"");
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("server.log")))
+        .contains("Shutdown complete (drained: true)");
+  }
+
+  @Test
+  void invalidConfigurationFailsFastNamingTheVariable() throws Exception {
+    process = launch(Map.of("ACCURACY_THRESHOLD", "high"));
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("server.log")))
+        .contains("ACCURACY_THRESHOLD must be a number");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
