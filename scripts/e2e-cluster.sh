@@ -152,6 +152,7 @@ check_tools() {
   fi
   if $with_controller; then
     [ -f "$ROOT/k8s/rollback-controller.yaml" ] || missing+=("k8s/rollback-controller.yaml: missing from the repository")
+    [ -f "$ROOT/rollback-controller/Dockerfile" ] || missing+=("rollback-controller/Dockerfile: missing from the repository")
   fi
 }
 
@@ -341,14 +342,20 @@ step_build() {
   cd "$ROOT"
   run docker build -t model-server:v1 .
   run docker build -t model-server:v2 -f Dockerfile.v2 .
+  if $with_controller; then
+    run docker build -t rollback-controller:v1 -f rollback-controller/Dockerfile .
+  fi
 }
 
 step_load() {
+  local images=(model-server:v1 model-server:v2) image
+  $with_controller && images+=(rollback-controller:v1)
   case "$cluster" in
-    kind) run kind load docker-image model-server:v1 model-server:v2 --name "$cluster_name" ;;
+    kind) run kind load docker-image "${images[@]}" --name "$cluster_name" ;;
     minikube)
-      run minikube -p "$cluster_name" image load model-server:v1
-      run minikube -p "$cluster_name" image load model-server:v2 ;;
+      for image in "${images[@]}"; do
+        run minikube -p "$cluster_name" image load "$image"
+      done ;;
   esac
 }
 
@@ -546,7 +553,7 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
 
-  step "build images model-server:v1 and model-server:v2" step_build
+  step "build images model-server:v1 and model-server:v2$($with_controller && echo ' and rollback-controller:v1')" step_build
   step "load images into $cluster '$cluster_name'" step_load
   if $with_prometheus; then
     step "install Prometheus chart $chart_version in namespace $monitoring_ns" step_prometheus_install

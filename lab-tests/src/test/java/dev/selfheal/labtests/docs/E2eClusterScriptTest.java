@@ -38,6 +38,7 @@ class E2eClusterScriptTest {
     calls = temp.resolve("calls.log");
     Files.createDirectories(repo.resolve("scripts"));
     Files.createDirectories(repo.resolve("k8s"));
+    Files.createDirectories(repo.resolve("rollback-controller"));
     Files.createDirectories(bin);
     Files.createFile(calls);
     Files.copy(Repo.path("scripts/e2e-cluster.sh"), repo.resolve("scripts/e2e-cluster.sh"));
@@ -49,7 +50,8 @@ class E2eClusterScriptTest {
             "k8s/deployment-v2.yaml",
             "k8s/service.yaml",
             "k8s/prometheus-values.yaml",
-            "k8s/rollback-controller.yaml")) {
+            "k8s/rollback-controller.yaml",
+            "rollback-controller/Dockerfile")) {
       Files.writeString(repo.resolve(file), "# placeholder\n");
     }
     for (String utility : CORE_UTILITIES) {
@@ -307,6 +309,7 @@ class E2eClusterScriptTest {
         .contains("+ docker build -t model-server:v1 .")
         .contains("+ docker build -t model-server:v2 -f Dockerfile.v2 .")
         .contains("+ kind load docker-image model-server:v1 model-server:v2 --name kind")
+        .doesNotContain("rollback-controller:v1")
         .contains("apply -f " + repo.resolve("k8s/deployment.yaml"))
         .contains("apply -f " + repo.resolve("k8s/service.yaml"))
         .contains("apply -f " + repo.resolve("k8s/deployment-v2.yaml"))
@@ -330,6 +333,7 @@ class E2eClusterScriptTest {
         .contains("skipped by --skip-build")
         .contains("+ minikube -p minikube image load model-server:v1")
         .contains("+ minikube -p minikube image load model-server:v2")
+        .contains("+ minikube -p minikube image load rollback-controller:v1")
         .contains("apply -f " + repo.resolve("k8s/rollback-controller.yaml"))
         .contains("until the rollback controller has put MODEL_VERSION v1.0 back")
         .doesNotContain("rollout undo")

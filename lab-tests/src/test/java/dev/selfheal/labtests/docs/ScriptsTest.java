@@ -45,7 +45,8 @@ class ScriptsTest {
 
   @Test
   void findsTheLabScripts() throws IOException {
-    assertThat(scripts().toList()).contains("scripts/test.sh", "scripts/e2e-cluster.sh", ".ci/run");
+    assertThat(scripts().toList())
+        .contains("scripts/test.sh", "scripts/e2e-cluster.sh", "scripts/traffic.sh", ".ci/run");
   }
 
   @ParameterizedTest
