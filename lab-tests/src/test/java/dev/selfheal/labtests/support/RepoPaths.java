@@ -1,0 +1,34 @@
+package dev.selfheal.labtests.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Paths inside the repository, independent of the directory the tests run from. */
+public final class RepoPaths {
+
+  private RepoPaths() {}
+
+  /**
+   * The repository root: the nearest directory upwards that holds both {@code pom.xml} and {@code
+   * k8s/}.
+   */
+  public static Path root() {
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("k8s"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("repository root (pom.xml and k8s/) not found above " + dir);
+  }
+
+  /** A path relative to the repository root, e.g. {@code resolve("k8s/deployment.yaml")}. */
+  public static Path resolve(String relative) {
+    return root().resolve(relative);
+  }
+
+  /** {@code target/} of the module the tests run in; created if missing. */
+  public static Path target() {
+    return Path.of("target").toAbsolutePath();
+  }
+}
