@@ -1,5 +1,6 @@
 package dev.selfheal.recommender.server;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.selfheal.recommender.embeddings.WarmUp;
@@ -27,6 +28,7 @@ public final class ReadyHandler extends JsonHandler {
    * @param affectsReadiness always false, stated for learners
    * @param note why
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Dependency(String circuit, boolean affectsReadiness, String note) {}
 
   /**
