@@ -4,7 +4,8 @@
 #
 # The JVM runs with the container's flags (256 MiB assumed RAM, serial GC, C1 only) and a class-data
 # sharing archive made by a training run on first start (or after a rebuild), which roughly halves
-# start-up time. MODEL_SERVER_CDS=0 turns the archive off; SKIP_BUILD=1 skips the Maven build.
+# start-up time. MODEL_SERVER_CDS=0 turns the archive off; SKIP_BUILD=1 skips the Maven build;
+# JAVA_OPTS adds JVM flags after ours (the last occurrence of a flag wins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,4 +35,5 @@ if [ "${MODEL_SERVER_CDS:-1}" = "1" ]; then
 fi
 
 # exec: the JVM replaces this shell and receives SIGTERM/SIGINT directly (graceful drain).
-exec java "${flags[@]}" -jar "$jar"
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+exec java "${flags[@]}" ${JAVA_OPTS:-} -jar "$jar"

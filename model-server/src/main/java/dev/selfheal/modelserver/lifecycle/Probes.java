@@ -54,8 +54,9 @@ public final class Probes {
 
   private Check progress() {
     if (lifecycle.phase() == Phase.STARTING) {
-      // The watchdog starts once the model is in; until then the start-up thread is the progress.
-      return new Check("progress", true, "starting up");
+      // Not started is not yet live: a startupProbe on /health then waits for the self-checked
+      // model, and a start that hangs is restarted when the startupProbe budget runs out.
+      return new Check("progress", false, "starting: model loading and self-check in progress");
     }
     long ageMs = heartbeat.sinceLastProgress().toMillis();
     boolean fresh = ageMs <= livenessTimeout.toMillis();

@@ -34,12 +34,15 @@ class ProbesTest {
   }
 
   @Test
-  void startingIsAliveButNotReady() {
+  void startingIsNeitherLiveNorReadySoAStartupProbeWaitsForTheModel() {
     Probes probes = probes();
-    clock.advance(Duration.ofMinutes(1)); // a slow start is not a stuck process
-    assertThat(probes.liveness().pass()).isTrue();
+    assertThat(probes.liveness().pass()).isFalse();
+    assertThat(probes.liveness().checks().get(0).reason()).contains("starting");
     assertThat(probes.readiness().pass()).isFalse();
     assertThat(check(probes.readiness(), "model")).isFalse();
+
+    lifecycle.advanceTo(Phase.READY);
+    assertThat(probes.liveness().pass()).isTrue();
   }
 
   @Test

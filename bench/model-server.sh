@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Benchmark of the model server against nginx serving a static 200, both on loopback, in one run:
+#   1. nginx (temporary config on a free port, worker_processes auto, stopped on exit): the baseline
+#   2. GET /health, then POST /predict (wrk + bench/model-server-predict.lua), BENCH_CONNECTIONS each
+#   3. /predict overloaded (BENCH_OVERLOAD_CONNECTIONS) while a second wrk measures /health
+#   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive
+#   5. RSS of the server process, sampled while it is under load
+# Prints requests/s, p50, p99 (and max for the probe under overload) and each throughput as a ratio
+# to nginx measured in this same run. The server runs exactly as scripts/run.sh starts it.
+# Usage: bench/model-server.sh   (env: BENCH_SECONDS=8 BENCH_CONNECTIONS=16 BENCH_OVERLOAD_CONNECTIONS=256
+#                                      BENCH_STARTS=5 BENCH_THREADS=2 SKIP_BUILD=1 JAVA_OPTS=...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${BENCH_SECONDS:-8}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+OVERLOAD="${BENCH_OVERLOAD_CONNECTIONS:-256}"
+STARTS="${BENCH_STARTS:-5}"
+THREADS="${BENCH_THREADS:-2}"
+LUA=bench/model-server-predict.lua
+
+need() { # command, Debian package
+  command -v "$1" >/dev/null 2>&1 || { echo "missing $1: install the Debian package $2" >&2; exit 1; }
+}
+need wrk wrk
+need java openjdk-17-jre-headless
+need python3 python3
+NGINX="${NGINX:-/usr/sbin/nginx}"
+[ -x "$NGINX" ] || { echo "missing $NGINX: install the Debian package nginx" >&2; exit 1; }
+
+if [ "${SKIP_BUILD:-0}" != "1" ]; then
+  mvn -B -q -ntp -pl model-server -am package -DskipTests
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+nginx_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A timeout for `read` that needs no child process: a descriptor that never delivers data.
+exec 9<> <(:)
+pause() { read -r -t "$1" -u 9 || true; }
+
+# Status code of GET $2 on port $1 via bash's /dev/tcp (no curl fork while the JVM is starting).
+http_status() {
+  local line
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { echo 0; return; }
+  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
+  read -r -t 2 line <&3 || line=""
+  exec 3<&- 3>&-
+  line="${line#HTTP/1.1 }"
+  echo "${line%% *}"
+}
+
+# Starts the server like scripts/run.sh; sets server_pid and prints ms from launch to /ready 200.
+start_server() { # port, extra env assignments...
+  local port="$1"; shift
+  local start end
+  start="$EPOCHREALTIME"
+  env SKIP_BUILD=1 PORT="$port" "$@" scripts/run.sh >"$work/server-$port.log" 2>&1 &
+  server_pid=$!
+  until [ "$(http_status "$port" /ready)" = "200" ]; do
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server-$port.log" >&2; exit 1; }
+    pause 0.005
+  done
+  end="$EPOCHREALTIME"
+  python3 -c "print(round(($end - $start) * 1000))"
+}
+
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+# wrk latency text ("812.00us", "1.20ms", "1.01s") -> milliseconds
+to_ms() {
+  python3 -c '
+import re, sys
+m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", sys.argv[1])
+v, u = float(m.group(1)), m.group(2)
+print("%.2f" % (v / 1000 if u == "us" else v if u == "ms" else v * 1000 if u == "s" else v * 60000))' "$1"
+}
+
+# Runs wrk and prints "rps p50_ms p99_ms max_ms non2xx".
+measure() { # connections, duration, url, [lua]
+  local out
+  out="$(wrk -t"$THREADS" -c"$1" -d"$2"s --latency ${4:+-s "$4"} "$3")"
+  echo "$out" >>"$work/wrk.log"
+  local rps p50 p99 max non2xx
+  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  max="$(awk '$1 == "Latency" {print $4; exit}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+  echo "${rps%.*} $(to_ms "$p50") $(to_ms "$p99") $(to_ms "$max") ${non2xx:-0}"
+}
+
+rss_mib() { awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# --- nginx baseline -----------------------------------------------------------------------------
+nginx_port="$(free_port)"
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '{"status":"ok"}'; }
+  }
+}
+EOF
+"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+until [ "$(http_status "$nginx_port" /)" = "200" ]; do pause 0.05; done
+
+echo "model-server benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION}s per run, wrk -t$THREADS"
+read -r nginx_rps nginx_p50 nginx_p99 _ _ < <(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$nginx_port/")
+kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
+
+# --- the model server under load ------------------------------------------------------------------
+port="$(free_port)"
+start_server "$port" >/dev/null
+pid="$server_pid"
+base="http://127.0.0.1:$port"
+# Warm-up so the measured runs see compiled code, as a long-running pod does.
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$base/health" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$LUA" "$base/predict" >/dev/null
+
+rss_max=0
+sample_rss() { while kill -0 "$pid" 2>/dev/null; do r="$(rss_mib "$pid")"; echo "$r"; pause 0.5; done >"$work/rss"; }
+sample_rss &
+sampler=$!
+
+read -r health_rps health_p50 health_p99 _ _ < <(measure "$CONNECTIONS" "$DURATION" "$base/health")
+read -r predict_rps predict_p50 predict_p99 _ predict_errors < <(measure "$CONNECTIONS" "$DURATION" "$base/predict" "$LUA")
+
+# Overload: many connections on /predict; meanwhile a small wrk measures /health.
+wrk -t"$THREADS" -c"$OVERLOAD" -d"$((DURATION + 2))"s --latency -s "$LUA" "$base/predict" >"$work/overload.txt" &
+overload_pid=$!
+pause 1
+read -r probe_rps probe_p50 probe_p99 probe_max probe_errors < <(THREADS=1 measure 4 "$DURATION" "$base/health")
+wait "$overload_pid" || true
+overload_rps="$(awk '/^Requests\/sec:/ {printf "%d", $2}' "$work/overload.txt")"
+overload_shed="$(awk '/Non-2xx/ {print $5}' "$work/overload.txt")"
+overload_total="$(awk '/requests in/ {print $1}' "$work/overload.txt")"
+
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+rss_max="$(sort -n "$work/rss" | tail -1)"
+stop_server
+
+# --- start-up: launch -> first /ready 200 --------------------------------------------------------
+cds=(); nocds=()
+for _ in $(seq 1 "$STARTS"); do
+  cds+=("$(start_server "$(free_port)")"); stop_server
+  nocds+=("$(start_server "$(free_port)" MODEL_SERVER_CDS=0)"); stop_server
+done
+
+printf '\n%-34s %10s %9s %9s %12s\n' "run" "req/s" "p50 ms" "p99 ms" "vs nginx"
+printf '%-34s %10s %9s %9s %12s\n' "nginx static 200 (baseline)" "$nginx_rps" "$nginx_p50" "$nginx_p99" "1.00"
+printf '%-34s %10s %9s %9s %12s\n' "GET /health" "$health_rps" "$health_p50" "$health_p99" "$(ratio "$health_rps" "$nginx_rps")"
+printf '%-34s %10s %9s %9s %12s\n' "POST /predict" "$predict_rps" "$predict_p50" "$predict_p99" "$(ratio "$predict_rps" "$nginx_rps")"
+printf '%-34s %10s %9s %9s %12s\n' "GET /health, /predict overloaded" "$probe_rps" "$probe_p50" "$probe_p99" "$(ratio "$probe_rps" "$nginx_rps")"
+echo
+echo "connections: $CONNECTIONS (overload: $OVERLOAD on /predict, 4 on /health)"
+echo "/predict non-2xx at $CONNECTIONS connections: ${predict_errors}"
+echo "overloaded /predict: ${overload_rps} req/s, ${overload_shed:-0} of ${overload_total} shed with 503"
+echo "slowest /health during overload: ${probe_max} ms, non-2xx: ${probe_errors}"
+echo "start -> ready, CDS archive:    median $(median "${cds[@]}") ms  (runs: ${cds[*]})"
+echo "start -> ready, no CDS archive: median $(median "${nocds[@]}") ms  (runs: ${nocds[*]})"
+echo "RSS under load: max ${rss_max} MiB"
