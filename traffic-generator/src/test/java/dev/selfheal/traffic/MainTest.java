@@ -70,10 +70,7 @@ class MainTest {
 
   @Test
   void exitsOneWhenNoPredictionSucceeds() throws Exception {
-    URI gone;
-    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
-      gone = server.url();
-    }
+    URI gone = RealModelServer.nothingListening();
 
     int status =
         main("--url", gone.toString(), "--rate", "20", "--duration", "1", "--timeout-ms", "500");

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -41,7 +42,7 @@ public final class ModelServerClient {
         .handle(
             (response, failure) -> {
               if (failure != null) {
-                return PredictResult.failed(Outcome.UNREACHABLE, 0, describe(failure));
+                return PredictResult.failed(noAnswer(failure), 0, describe(failure));
               }
               Outcome outcome = classify(response.statusCode());
               if (outcome != Outcome.OK) {
@@ -76,6 +77,15 @@ public final class ModelServerClient {
         .handle(
             (response, failure) ->
                 failure != null ? Outcome.UNREACHABLE : classify(response.statusCode()));
+  }
+
+  static Outcome noAnswer(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpTimeoutException) {
+        return Outcome.TIMED_OUT;
+      }
+    }
+    return Outcome.UNREACHABLE;
   }
 
   /** The innermost cause, e.g. {@code java.net.ConnectException: Connection refused}. */

@@ -12,6 +12,11 @@ public enum Outcome {
   REJECTED,
   /** Another 5xx. */
   SERVER_ERROR,
-  /** No HTTP answer: refused connection, reset, timeout. */
+  /**
+   * No answer within the request timeout: the server accepted the request but is stuck or
+   * overloaded.
+   */
+  TIMED_OUT,
+  /** No HTTP answer at all: connection refused or reset. */
   UNREACHABLE
 }

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class ModelServerClientTest {
   private HttpServer server;
   private volatile int status = 200;
   private volatile String answer = "{}";
+  private final CountDownLatch stuck = new CountDownLatch(1);
   private ModelServerClient client;
 
   @BeforeEach
@@ -117,6 +120,33 @@ class ModelServerClientTest {
     answer = "{\"prediction\":\"fraud\"}";
     assertThat(client.predict(TRANSACTION).get().detail())
         .isEqualTo("answer without prediction_id or prediction");
+  }
+
+  @Test
+  void aServerThatNeverAnswersTimesOut() throws Exception {
+    server.createContext(
+        "/stuck",
+        exchange -> {
+          // Hold the exchange open past the client's timeout, as a stalled server does.
+          try {
+            stuck.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    ModelServerClient impatient =
+        new ModelServerClient(
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+            json,
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stuck"),
+            Duration.ofMillis(200));
+
+    PredictResult result = impatient.predict(TRANSACTION).get();
+    stuck.countDown();
+
+    assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(result.detail()).contains("HttpTimeoutException");
   }
 
   @Test

@@ -109,10 +109,7 @@ class TrafficRunTest {
 
   @Test
   void aServerThatIsNotThereCountsAsUnreachable() throws Exception {
-    URI nowhere;
-    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
-      nowhere = server.url();
-    }
+    URI nowhere = RealModelServer.nothingListening();
 
     TrafficStats.Snapshot result =
         drive(

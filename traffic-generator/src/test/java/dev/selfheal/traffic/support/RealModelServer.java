@@ -4,6 +4,9 @@ import dev.selfheal.modelserver.ModelServer;
 import dev.selfheal.modelserver.config.ServerConfig;
 import dev.selfheal.modelserver.model.ModelLoader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +36,13 @@ public final class RealModelServer implements AutoCloseable {
                 probeFileDir.resolve("unhealthy").toString()));
     return new RealModelServer(
         ModelServer.start(config, ModelLoader::load, new PrometheusRegistry(), Clock.systemUTC()));
+  }
+
+  /** A loopback URL on a port that was free a moment ago and has no listener now. */
+  public static URI nothingListening() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+    }
   }
 
   /** The server's base URL. */
