@@ -94,7 +94,7 @@ public final class ModelLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model resources for " + release.version(), e);
     }
-    Model<Label> model = deserialize(artifact, release);
+    Model<Label> model = deserialize(artifact, release.artifactFile());
     ModelProvenance provenance =
         new ModelProvenance(
             MODEL_NAME,
@@ -140,15 +140,16 @@ public final class ModelLoader {
     }
   }
 
-  private static Model<Label> deserialize(byte[] artifact, ModelRelease release) {
+  /** Parses a Tribuo protobuf artifact; package-private for the corrupt-artifact test. */
+  static Model<Label> deserialize(byte[] artifact, String artifactFile) {
     Model<?> model;
     try {
       model = Model.deserialize(ModelProto.parseFrom(artifact));
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new IllegalStateException("cannot deserialize " + release.artifactFile(), e);
+      throw new IllegalStateException("cannot deserialize model artifact " + artifactFile, e);
     }
     if (!model.validate(Label.class)) {
-      throw new IllegalStateException(release.artifactFile() + " is not a classification model");
+      throw new IllegalStateException(artifactFile + " is not a classification model");
     }
     return model.castModel(Label.class);
   }

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import dev.selfheal.modelserver.model.train.ModelTrainer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +164,25 @@ class ModelLoaderTest {
   void sha256IsHex() {
     assertThat(ModelLoader.sha256(new byte[0]))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+
+  @Test
+  void corruptArtifactIsReportedByName() {
+    byte[] garbage = "not a protobuf model".getBytes(StandardCharsets.UTF_8);
+
+    assertThatExceptionOfType(IllegalStateException.class)
+        .isThrownBy(() -> ModelLoader.deserialize(garbage, "fraud-v1.tribuo"))
+        .withMessage("cannot deserialize model artifact fraud-v1.tribuo");
+  }
+
+  @Test
+  void truncatedArtifactIsReportedByName() {
+    byte[] artifact = ModelLoader.readResource("fraud-v1.tribuo");
+    byte[] truncated = Arrays.copyOf(artifact, artifact.length / 2);
+
+    assertThatExceptionOfType(IllegalStateException.class)
+        .isThrownBy(() -> ModelLoader.deserialize(truncated, "fraud-v1.tribuo"))
+        .withMessageContaining("fraud-v1.tribuo");
   }
 
   @Test
