@@ -86,8 +86,7 @@ class ControllerMockServerTest {
     start(Map.of());
 
     HttpResponse<String> response =
-        Webhooks.post(
-            app.port(), Webhooks.firing(v2Created.plusSeconds(1)), "Bearer " + Webhooks.TOKEN);
+        Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"decision\":\"rollback\"");
@@ -115,8 +114,7 @@ class ControllerMockServerTest {
     // Alertmanager repeats notifications: an identical delivery must change nothing.
     String version = after.getMetadata().getResourceVersion();
     HttpResponse<String> again =
-        Webhooks.post(
-            app.port(), Webhooks.firing(v2Created.plusSeconds(1)), "Bearer " + Webhooks.TOKEN);
+        Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN);
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(again.body()).contains("\"decision\":\"stale_alert\"");
     assertThat(deployment().getMetadata().getResourceVersion()).isEqualTo(version);
@@ -130,7 +128,7 @@ class ControllerMockServerTest {
     String body =
         Webhooks.payload(
             "firing",
-            v2Created.plusSeconds(1),
+            v2Created,
             Map.of(
                 "alertname", "ModelDegraded", "namespace", NS, "pod", Fixtures.RS_V2 + "-abcde"));
 
@@ -151,7 +149,7 @@ class ControllerMockServerTest {
     String body =
         Webhooks.payload(
             "resolved",
-            v2Created.plusSeconds(1),
+            v2Created,
             Map.of("alertname", "ModelAccuracyLow", "namespace", NS, "deployment", NAME));
     HttpResponse<String> response = Webhooks.post(app.port(), body, "Bearer " + Webhooks.TOKEN);
     assertThat(response.statusCode()).isEqualTo(200);
@@ -209,8 +207,7 @@ class ControllerMockServerTest {
     String version = deployment().getMetadata().getResourceVersion();
 
     HttpResponse<String> response =
-        Webhooks.post(
-            app.port(), Webhooks.firing(v2Created.plusSeconds(1)), "Bearer " + Webhooks.TOKEN);
+        Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN);
 
     assertThat(response.body()).contains("\"decision\":\"dry_run\"");
     assertThat(deployment().getMetadata().getResourceVersion()).isEqualTo(version);
@@ -240,8 +237,7 @@ class ControllerMockServerTest {
     seed(false);
     start(Map.of());
     HttpResponse<String> response =
-        Webhooks.post(
-            app.port(), Webhooks.firing(v2Created.plusSeconds(1)), "Bearer " + Webhooks.TOKEN);
+        Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN);
     assertThat(response.body()).contains("\"decision\":\"not_opted_in\"");
     assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v2"));
   }
@@ -262,5 +258,51 @@ class ControllerMockServerTest {
     assertThat(Webhooks.get(app.port(), "/metrics").body())
         .contains("rollback_controller_leader 1.0");
     assertThat(Webhooks.get(app.port(), "/nope").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void badRequestsGetAClear4xxAndPatchNothing() throws Exception {
+    seed(true);
+    start(Map.of());
+    String version = deployment().getMetadata().getResourceVersion();
+    String good = Webhooks.firing(v2Created);
+    String auth = "Bearer " + Webhooks.TOKEN;
+
+    HttpResponse<String> missing = Webhooks.post(app.port(), good, null);
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(missing.body()).contains("missing bearer token");
+    assertThat(Webhooks.post(app.port(), good, "Bearer wrong-token-0123456789").statusCode())
+        .isEqualTo(401);
+    assertThat(Webhooks.post(app.port(), good, "Basic " + Webhooks.TOKEN).statusCode())
+        .isEqualTo(401);
+
+    HttpResponse<String> malformed = Webhooks.post(app.port(), "{\"version\":", auth);
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.body()).contains("\"field\":\"body\"").doesNotContain("Exception");
+    HttpResponse<String> wrongVersion =
+        Webhooks.post(app.port(), good.replace("\"version\":\"4\"", "\"version\":\"3\""), auth);
+    assertThat(wrongVersion.statusCode()).isEqualTo(400);
+    assertThat(wrongVersion.body()).contains("\"field\":\"version\"");
+    HttpResponse<String> noLabels =
+        Webhooks.post(
+            app.port(),
+            Webhooks.payload(
+                "firing", Instant.now(), Map.of("alertname", "ModelAccuracyLow", "namespace", NS)),
+            auth);
+    assertThat(noLabels.statusCode()).isEqualTo(400);
+    assertThat(noLabels.body()).contains("alerts[0].labels.deployment");
+    HttpResponse<String> huge = Webhooks.post(app.port(), good + " ".repeat(70_000), auth);
+    assertThat(huge.statusCode()).isEqualTo(413);
+    assertThat(Webhooks.post(app.port(), good, auth, "text/plain").statusCode()).isEqualTo(415);
+    assertThat(Webhooks.get(app.port(), "/alerts").statusCode()).isEqualTo(405);
+
+    assertThat(deployment().getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(events()).isEmpty();
+    assertThat(Webhooks.get(app.port(), "/metrics").body())
+        .contains("rollback_controller_webhook_requests_total{code=\"401\"} 3.0")
+        .contains("rollback_controller_webhook_requests_total{code=\"400\"} 3.0")
+        .contains("rollback_controller_webhook_requests_total{code=\"413\"} 1.0");
   }
 }

@@ -119,7 +119,8 @@ public final class RollbackExecutor {
           .apps()
           .deployments()
           .inNamespace(ns)
-          .withName(name)
+          // resource(...) rather than withName(...): the latter GETs the object before patching.
+          .resource(deployment)
           .patch(PatchContext.of(PatchType.JSON), patchFor(deployment, decision, record));
     } catch (KubernetesClientException e) {
       String reason = e.getCode() == 409 || e.getCode() == 422 ? "conflict" : "patch_failed";

@@ -118,25 +118,29 @@ public final class Reconciler {
       return ignored(probe, ns, deployment, early.get());
     }
     String replicaSet = null;
-    if (deployment == null) {
+    if (pod != null) {
+      // The pod names the exact revision the alert is about, which makes stale alerts detectable.
       ClusterReader.PodOwner owner;
       try {
         owner = reader.ownerOfPod(ns, pod);
       } catch (KubernetesClientException e) {
         metrics.failure("read_failed");
         LOG.warn("Could not resolve pod {}/{}: {}", ns, pod, e.getMessage());
-        return new Outcome(ns, null, description, "failed", "could not read pod " + pod);
+        return new Outcome(ns, deployment, description, "failed", "could not read pod " + pod);
       }
-      if (owner.problem() != null) {
+      if (owner.problem() == null) {
+        deployment = owner.deployment();
+        replicaSet = owner.replicaSet();
+      } else if (deployment == null || owner.problem() != Reason.POD_NOT_FOUND) {
+        // A pod that is gone is normal once a rollback replaced it: the deployment label and
+        // startsAt still let the decider judge the alert. Any other problem is final.
         return ignored(
             probe,
             ns,
-            null,
+            deployment,
             Decision.ignore(
                 owner.problem(), "pod " + ns + "/" + pod + ": " + owner.problem().label()));
       }
-      deployment = owner.deployment();
-      replicaSet = owner.replicaSet();
     }
     Trigger trigger =
         Trigger.alert(alert.alertName(), ns, deployment, replicaSet, alert.startsAt(), true);

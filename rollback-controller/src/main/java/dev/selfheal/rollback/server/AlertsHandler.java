@@ -103,22 +103,37 @@ public final class AlertsHandler implements HttpHandler {
 
   private byte[] readLimited(HttpExchange exchange) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.strip()) > maxBodyBytes) {
-          throw tooLarge();
-        }
-      } catch (NumberFormatException e) {
-        throw new HttpProblem(400, "Content-Length", "Content-Length is not a number");
-      }
+    long declared;
+    try {
+      declared = length == null ? -1 : Long.parseLong(length.strip());
+    } catch (NumberFormatException e) {
+      throw new HttpProblem(400, "Content-Length", "Content-Length is not a number");
     }
-    // Chunked bodies have no length up front: read one byte past the limit to detect excess.
     try (InputStream in = exchange.getRequestBody()) {
+      if (declared > maxBodyBytes) {
+        drain(in);
+        throw tooLarge();
+      }
+      // Chunked bodies have no length up front: read one byte past the limit to detect excess.
       byte[] body = in.readNBytes(maxBodyBytes + 1);
       if (body.length > maxBodyBytes) {
+        drain(in);
         throw tooLarge();
       }
       return body;
+    }
+  }
+
+  /**
+   * Reads and discards a bounded amount of an oversized body. Closing a connection with unread
+   * input makes TCP reset it, and the client would then never see our 413.
+   */
+  private void drain(InputStream in) throws IOException {
+    byte[] sink = new byte[8192];
+    long left = 4L * maxBodyBytes;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
     }
   }
 

@@ -1,0 +1,90 @@
+package dev.selfheal.rollback.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ControllerConfigTest {
+
+  private static Map<String, String> env(String... kv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("WEBHOOK_TOKEN", "0123456789abcdef0123");
+    for (int i = 0; i < kv.length; i += 2) {
+      env.put(kv[i], kv[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void defaultsAreSafe() {
+    ControllerConfig c = ControllerConfig.fromEnv(env("HOSTNAME", "pod-1"));
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.namespaces()).containsExactly("default");
+    assertThat(c.alertNames())
+        .containsExactlyInAnyOrder("ModelAccuracyLow", "ModelDegraded", "ModelErrorRateHigh");
+    assertThat(c.dryRun()).isFalse();
+    assertThat(c.cooldown()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.maxRollbacksPerHour()).isEqualTo(3);
+    assertThat(c.leaderElection()).isTrue();
+    assertThat(c.identity()).isEqualTo("pod-1");
+    assertThat(c.leaseNamespace()).isEqualTo("default");
+  }
+
+  @Test
+  void listsAreTrimmedAndPodNamespaceIsTheLeaseDefault() {
+    ControllerConfig c =
+        ControllerConfig.fromEnv(
+            env(
+                "ALLOWED_NAMESPACES", " default , ml-prod ,",
+                "ALERT_NAMES", "A,B",
+                "POD_NAMESPACE", "ops",
+                "POD_NAME", "rc-0",
+                "DRY_RUN", "TRUE"));
+    assertThat(c.namespaces()).containsExactlyInAnyOrder("default", "ml-prod");
+    assertThat(c.alertNames()).containsExactlyInAnyOrder("A", "B");
+    assertThat(c.leaseNamespace()).isEqualTo("ops");
+    assertThat(c.identity()).isEqualTo("rc-0");
+    assertThat(c.dryRun()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}={1} fails naming {0}")
+  @CsvSource({
+    "WEBHOOK_TOKEN, short",
+    "WEBHOOK_TOKEN, '   '",
+    "PORT, eighty",
+    "PORT, 70000",
+    "DRY_RUN, yes",
+    "COOLDOWN_SECONDS, -1",
+    "MAX_ROLLBACKS_PER_HOUR, 0",
+    "MAX_BODY_BYTES, 10",
+    "ALLOWED_NAMESPACES, Bad_Namespace",
+    "ALERT_NAMES, 'not an alert'",
+    "CRASHLOOP_RESTARTS, 0",
+    "UNREADY_SECONDS, 0",
+    "ROLLOUT_WINDOW_SECONDS, 0",
+    "RESYNC_SECONDS, 0",
+    "LEASE_NAMESPACE, NOPE",
+    "RENEW_DEADLINE_SECONDS, 30",
+    "RETRY_PERIOD_SECONDS, 9",
+  })
+  void invalidSettingFailsFastNamingTheVariable(String name, String value) {
+    assertThatExceptionOfType(IllegalArgumentException.class)
+        .isThrownBy(() -> ControllerConfig.fromEnv(env(name, value)))
+        .withMessageContaining(name);
+  }
+
+  @Test
+  void missingTokenIsNamed() {
+    Map<String, String> env = env();
+    env.remove("WEBHOOK_TOKEN");
+    assertThatExceptionOfType(IllegalArgumentException.class)
+        .isThrownBy(() -> ControllerConfig.fromEnv(env))
+        .withMessageStartingWith("WEBHOOK_TOKEN is required");
+  }
+}

@@ -1,0 +1,201 @@
+package dev.selfheal.rollback.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.selfheal.rollback.config.ControllerConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parses k8s/rollback-controller.yaml with fabric8 and checks it against CONTRACTS (names, port,
+ * path, Secret), least-privilege RBAC, and a hardened pod.
+ */
+class ManifestTest {
+
+  static final String PLACEHOLDER_TOKEN = "lab-rollback-token-change-me";
+
+  /** Every (apiGroup, resource, verb, resourceName) the controller needs; "*" = any name. */
+  static final Set<String> EXPECTED_RULES =
+      Set.of(
+          "apps/deployments/get/*",
+          "apps/deployments/list/*",
+          "apps/deployments/watch/*",
+          "apps/deployments/patch/*",
+          "apps/replicasets/get/*",
+          "apps/replicasets/list/*",
+          "apps/replicasets/watch/*",
+          "/pods/get/*",
+          "/pods/list/*",
+          "/pods/watch/*",
+          "/events/create/*",
+          "coordination.k8s.io/leases/create/*",
+          "coordination.k8s.io/leases/get/rollback-controller",
+          "coordination.k8s.io/leases/patch/rollback-controller");
+
+  private static List<HasMetadata> objects;
+
+  @BeforeAll
+  static void load() throws IOException {
+    try (InputStream in =
+        Files.newInputStream(RepoFiles.root().resolve("k8s/rollback-controller.yaml"))) {
+      Object parsed = new KubernetesSerialization().unmarshal(in);
+      @SuppressWarnings("unchecked")
+      List<HasMetadata> list = (List<HasMetadata>) parsed;
+      objects = list;
+    }
+  }
+
+  static <T extends HasMetadata> T only(Class<T> type) {
+    List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  /** The Role's rules flattened to apiGroup/resource/verb/name strings. */
+  static Set<String> flatten(List<PolicyRule> rules) {
+    Set<String> flat = new TreeSet<>();
+    for (PolicyRule rule : rules) {
+      List<String> names =
+          rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+              ? List.of("*")
+              : rule.getResourceNames();
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            for (String name : names) {
+              flat.add(group + "/" + resource + "/" + verb + "/" + name);
+            }
+          }
+        }
+      }
+    }
+    return flat;
+  }
+
+  @Test
+  void everyObjectIsInNamespaceDefaultWithTheAgreedNames() {
+    assertThat(objects)
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("default"));
+    assertThat(only(ServiceAccount.class).getMetadata().getName()).isEqualTo("rollback-controller");
+    assertThat(only(Deployment.class).getMetadata().getName()).isEqualTo("rollback-controller");
+    assertThat(only(Service.class).getMetadata().getName()).isEqualTo("rollback-controller");
+    assertThat(only(Secret.class).getMetadata().getName()).isEqualTo("rollback-controller-token");
+    assertThat(only(Secret.class).getStringData()).containsEntry("token", PLACEHOLDER_TOKEN);
+  }
+
+  @Test
+  void serviceExposesPort8080NamedHttpOnTheControllerPods() {
+    Service service = only(Service.class);
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getPort()).isEqualTo(8080);
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            });
+    Map<String, String> podLabels =
+        only(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+    assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+    Container c = container();
+    assertThat(c.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+  }
+
+  @Test
+  void alertmanagerReceiverMatchesServicePathAndToken() throws IOException {
+    Path values = RepoFiles.root().resolve("k8s/prometheus-values.yaml");
+    String text = Files.readString(values);
+    assertThat(text)
+        .contains("http://rollback-controller.default.svc.cluster.local:8080/alerts")
+        .contains("credentials: " + PLACEHOLDER_TOKEN);
+  }
+
+  @Test
+  void roleGrantsExactlyWhatTheControllerUses() {
+    assertThat(flatten(only(Role.class).getRules())).isEqualTo(new TreeSet<>(EXPECTED_RULES));
+    RoleBinding binding = only(RoleBinding.class);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(only(Role.class).getMetadata().getName());
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("rollback-controller");
+              assertThat(s.getNamespace()).isEqualTo("default");
+            });
+    assertThat(only(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("rollback-controller");
+  }
+
+  @Test
+  void podIsHardened() {
+    var pod = only(Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container c = container();
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+  }
+
+  @Test
+  void environmentIsAValidConfigurationAndTheTokenComesFromTheSecret() {
+    Container c = container();
+    EnvVar token =
+        c.getEnv().stream()
+            .filter(e -> e.getName().equals("WEBHOOK_TOKEN"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(token.getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("rollback-controller-token");
+    assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar e : c.getEnv()) {
+      if (e.getValue() != null) {
+        env.put(e.getName(), e.getValue());
+      }
+    }
+    env.put("WEBHOOK_TOKEN", PLACEHOLDER_TOKEN);
+    ControllerConfig config = ControllerConfig.fromEnv(env);
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.namespaces()).containsExactly("default");
+    assertThat(config.dryRun()).isFalse();
+  }
+
+  private static Container container() {
+    return only(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.selfheal.rollback.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.selfheal.rollback.Webhooks;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AlertPayloadParserTest {
+
+  private final AlertPayloadParser parser = new AlertPayloadParser(Set.of("ModelAccuracyLow"));
+
+  private AlertNotification parse(String json) {
+    return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void parsesAlertmanagerPayload() {
+    Instant t = Instant.parse("2026-01-10T12:00:00.123456789Z");
+    AlertNotification n = parse(Webhooks.firing(t));
+    assertThat(n.receiver()).isEqualTo("rollback-controller");
+    assertThat(n.alerts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.firing()).isTrue();
+              assertThat(a.alertName()).isEqualTo("ModelAccuracyLow");
+              assertThat(a.labels()).containsEntry("deployment", "model-server");
+              assertThat(a.startsAt()).isEqualTo(t);
+              assertThat(a.fingerprint()).isEqualTo("0123456789abcdef");
+            });
+  }
+
+  @Test
+  void zeroTimeMeansUnset() {
+    String json =
+        "{\"version\":\"4\",\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"X\"},"
+            + "\"startsAt\":\"0001-01-01T00:00:00Z\"}]}";
+    assertThat(parse(json).alerts().get(0).startsAt()).isNull();
+  }
+
+  @Test
+  void alertsOutsideTheAllowlistNeedNoTarget() {
+    String json = Webhooks.payload("firing", Instant.now(), Map.of("alertname", "Watchdog"));
+    assertThat(parse(json).alerts()).hasSize(1);
+  }
+
+  @Test
+  void resolvedAllowlistedAlertsNeedNoTarget() {
+    String json =
+        Webhooks.payload("resolved", Instant.now(), Map.of("alertname", "ModelAccuracyLow"));
+    assertThat(parse(json).alerts().get(0).firing()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not json | {oops | body",
+        "array body | [] | body",
+        "missing version | {\"alerts\":[]} | version",
+        "version 3 | {\"version\":\"3\",\"alerts\":[]} | version",
+        "numeric version | {\"version\":4,\"alerts\":[]} | version",
+        "alerts missing | {\"version\":\"4\"} | alerts",
+        "alert not object | {\"version\":\"4\",\"alerts\":[1]} | alerts[0]",
+        "bad status | {\"version\":\"4\",\"alerts\":[{\"status\":\"x\",\"labels\":{}}]} | alerts[0].status",
+        "labels missing | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\"}]} | alerts[0].labels",
+        "label not string | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":1}}]} | alerts[0].labels.alertname",
+        "alertname missing | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{}}]} | alerts[0].labels.alertname",
+        "namespace missing | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"deployment\":\"d\"}}]} | alerts[0].labels.namespace",
+        "no target | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\"}}]} | alerts[0].labels.deployment",
+        "bad deployment name | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"../x\"}}]} | alerts[0].labels.deployment",
+        "bad pod name | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"pod\":\"A B\"}}]} | alerts[0].labels.pod",
+        "bad startsAt | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},\"startsAt\":\"yesterday\"}]} | alerts[0].startsAt",
+      })
+  void rejectsNamingTheField(String name, String json, String field) {
+    assertThatExceptionOfType(InvalidPayloadException.class)
+        .isThrownBy(() -> parse(json))
+        .satisfies(e -> assertThat(e.field()).isEqualTo(field));
+  }
+}
