@@ -130,7 +130,7 @@ public final class ModelServer implements AutoCloseable {
     LOG.info(
         "Listening on port {} for model {}; faults: {}", server.port(), version, config.faults());
     try {
-      server.loadAndCheck(source, engine, quality, heartbeat);
+      server.loadAndCheck(source, engine, quality, heartbeat, registry);
     } catch (Exception | Error e) {
       server.close();
       throw e;
@@ -139,7 +139,11 @@ public final class ModelServer implements AutoCloseable {
   }
 
   private void loadAndCheck(
-      ModelSource source, InferenceEngine engine, QualityMonitor quality, Heartbeat heartbeat)
+      ModelSource source,
+      InferenceEngine engine,
+      QualityMonitor quality,
+      Heartbeat heartbeat,
+      PrometheusRegistry registry)
       throws Exception {
     long loadStart = System.nanoTime();
     FraudModel model = source.load(config.modelVersion());
@@ -178,6 +182,15 @@ public final class ModelServer implements AutoCloseable {
         periodMs,
         TimeUnit.MILLISECONDS);
     lifecycle.advanceTo(Phase.READY);
+    selfEvaluation.execute(() -> ModelMetrics.registerJvmMetrics(registry));
+    ProcessHandle.current()
+        .info()
+        .startInstant()
+        .ifPresent(
+            started ->
+                LOG.info(
+                    "Ready {} ms after process start",
+                    Duration.between(started, Instant.now()).toMillis()));
   }
 
   /** The bound port (useful when configured as 0). */

@@ -5,7 +5,15 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
@@ -36,7 +44,7 @@ public final class ModelMetrics {
   }
 
   /**
-   * Registers every metric (including JVM metrics) on {@code registry}.
+   * Registers the model metrics on {@code registry} (JVM metrics: {@link #registerJvmMetrics}).
    *
    * @param start the server start, for {@code model_uptime_seconds}
    */
@@ -105,7 +113,6 @@ public final class ModelMetrics {
             .labelNames("version", "app_version", "java_version")
             .register(registry);
     info.addLabelValues(version, build.appVersion(), build.javaVersion());
-    JvmMetrics.builder().register(registry);
     requests.labelValues(version);
     errors.labelValues(version);
     return new ModelMetrics(version, requests, errors, duration);
@@ -136,6 +143,23 @@ public final class ModelMetrics {
         "Inference requests accepted and not yet answered",
         version,
         inFlight::getAsInt);
+  }
+
+  /**
+   * Registers the JVM and process metrics. Kept out of {@link #register} because the MXBeans behind
+   * them take a noticeable share of start-up CPU; the server calls this once it is ready. Native
+   * memory metrics are left out: they need {@code -XX:NativeMemoryTracking}, which is off.
+   */
+  public static void registerJvmMetrics(PrometheusRegistry registry) {
+    JvmThreadsMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    JvmClassLoadingMetrics.builder().register(registry);
+    JvmCompilationMetrics.builder().register(registry);
+    JvmGarbageCollectorMetrics.builder().register(registry);
+    JvmMemoryPoolAllocationMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+    JvmRuntimeInfoMetric.builder().register(registry);
+    ProcessMetrics.builder().register(registry);
   }
 
   /** Counts a prediction that succeeded. */

@@ -212,7 +212,12 @@ class HttpEndpointsTest {
     }
     assertThat(text).contains("model_request_duration_seconds_bucket{endpoint=\"/predict\"");
     assertThat(text).containsPattern("model_server_build_info\\{.*version=\"v1.0\"");
-    assertThat(text).contains("jvm_memory_used_bytes");
+    // JVM metrics are registered just after ready, off the start-up path.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.get("/metrics").body().contains("jvm_memory_used_bytes"));
+    assertThat(server.get("/metrics").body())
+        .contains("process_cpu_seconds_total", "jvm_threads_current");
     assertThat(server.metric("model_accuracy{version=\"v1.0\"}")).isGreaterThanOrEqualTo(0.93);
     assertThat(server.metric("model_degraded{version=\"v1.0\"}")).isZero();
     assertThat(server.metric("model_requests_total{version=\"v1.0\"}")).isPositive();
