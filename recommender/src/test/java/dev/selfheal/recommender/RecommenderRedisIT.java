@@ -243,7 +243,7 @@ class RecommenderRedisIT {
             event ->
                 assertThat(event.getFormattedMessage())
                     .contains("Redis at 127.0.0.1:" + redisPort + " is unavailable")
-                    .contains("Staying unready")
+                    .contains("staying unready (alive, not restarting)")
                     .contains("retrying in"));
 
     // Redis comes up empty: still unready, and the log says what to do.

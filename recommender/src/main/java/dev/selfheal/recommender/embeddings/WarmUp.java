@@ -185,7 +185,7 @@ public final class WarmUp implements AutoCloseable {
     lastLoggedDecile = -1;
     attemptsTotal.labelValues("failure").inc();
     LOG.warn(
-        "Embeddings not loaded (attempt {}): {}. Staying unready (alive, not restarting); retrying in {} ms",
+        "Embeddings not loaded (attempt {}): {} -> staying unready (alive, not restarting); retrying in {} ms",
         attempt,
         reason,
         backoff.toMillis());

@@ -166,15 +166,6 @@ class RecommenderAppTest {
   }
 
   @Test
-  void slowProfileApiTimesOutIntoDegradedAnswers() {
-    loadAndAwaitReady();
-    stub.setFaults(new Faults(2000, 0, false));
-    JsonNode body = http.get("/recommendations?user=slow").body();
-    assertThat(body.get("degraded").asBoolean()).isTrue();
-    assertThat(body.get("reason").asText()).isEqualTo("profile_timeout");
-  }
-
-  @Test
   void badInputIsA400NamingTheField() {
     loadAndAwaitReady();
     assertField(http.get("/recommendations"), "user");
