@@ -1,5 +1,6 @@
 package dev.selfheal.recommender.embeddings;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -96,7 +97,7 @@ public final class EmbeddingGenerator {
     for (int i = 0; i < count; i++) {
       byScore[i] = i;
     }
-    java.util.Arrays.sort(byScore, (a, b) -> Double.compare(scores[b], scores[a]));
+    Arrays.sort(byScore, (a, b) -> Double.compare(scores[b], scores[a]));
     int[] popularIds = new int[limit];
     double[] popularScores = new double[limit];
     for (int i = 0; i < limit; i++) {

@@ -2,10 +2,10 @@ package dev.selfheal.recommender.embeddings;
 
 import dev.selfheal.recommender.config.RecommenderConfig.RedisSettings;
 import dev.selfheal.recommender.config.RecommenderConfig.WarmUpSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -93,7 +93,7 @@ public final class RedisEmbeddingSource implements EmbeddingSource {
     long started = System.nanoTime();
     long minNanos = warmUp.minDuration().toNanos();
     // SCAN may return a key twice (rehashing); the row map keeps the first copy.
-    java.util.LinkedHashMap<Integer, float[]> byId = new java.util.LinkedHashMap<>(expected * 2);
+    Map<Integer, float[]> byId = new LinkedHashMap<>(expected * 2);
     ScanParams params = new ScanParams().match(keys.itemPattern()).count(redis.batchSize());
     byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
     do {
@@ -213,8 +213,10 @@ public final class RedisEmbeddingSource implements EmbeddingSource {
       throw new EmbeddingsUnavailableException(
           "embedding metadata field '"
               + field
-              + "' is not a number: "
-              + new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
+              + "' in Redis at "
+              + where
+              + " is not a number: "
+              + value,
           e);
     }
   }

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +58,8 @@ public final class WarmUp implements AutoCloseable {
   private volatile int expected;
   private volatile String lastError;
   private volatile double loadSeconds;
+  // Touched only by the warm-up thread.
+  private int lastLoggedDecile = -1;
 
   /**
    * @param source where to read from
@@ -141,7 +144,7 @@ public final class WarmUp implements AutoCloseable {
             set.size(),
             set.dimension(),
             set.approximateBytes() >> 20,
-            String.format(java.util.Locale.ROOT, "%.2f", loadSeconds),
+            String.format(Locale.ROOT, "%.2f", loadSeconds),
             attempt);
         return;
       } catch (EmbeddingsUnavailableException e) {
@@ -167,8 +170,6 @@ public final class WarmUp implements AutoCloseable {
       }
     }
   }
-
-  private int lastLoggedDecile = -1;
 
   private void logProgress(int done, int total) {
     int decile = total == 0 ? 10 : (int) Math.min(10, 10L * done / total);

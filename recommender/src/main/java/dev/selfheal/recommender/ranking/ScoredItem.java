@@ -1,5 +1,7 @@
 package dev.selfheal.recommender.ranking;
 
+import java.util.OptionalInt;
+
 /**
  * One recommended item.
  *
@@ -14,12 +16,12 @@ public record ScoredItem(String id, double score) {
   }
 
   /** Parses {@code item-<n>} (or a bare number); empty when the text is not an item id. */
-  public static java.util.OptionalInt parseId(String text) {
+  public static OptionalInt parseId(String text) {
     String digits = text.startsWith("item-") ? text.substring(5) : text;
     try {
-      return java.util.OptionalInt.of(Integer.parseInt(digits));
+      return OptionalInt.of(Integer.parseInt(digits));
     } catch (NumberFormatException e) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
   }
 }
