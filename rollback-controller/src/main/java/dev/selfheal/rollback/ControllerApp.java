@@ -84,8 +84,8 @@ public final class ControllerApp implements AutoCloseable {
                 config.maxRollbacksPerHour()));
     RollbackExecutor executor =
         new RollbackExecutor(client, metrics, config.dryRun(), config.identity(), listener);
-    Reconciler reconciler =
-        new Reconciler(new ClusterReader(client), decider, executor, metrics, clock);
+    ClusterReader reader = new ClusterReader(client);
+    Reconciler reconciler = new Reconciler(reader, decider, executor, metrics, clock);
     DeploymentWatcher watcher =
         config.watchEnabled()
             ? new DeploymentWatcher(
@@ -97,6 +97,9 @@ public final class ControllerApp implements AutoCloseable {
                 config.resync(),
                 clock)
             : null;
+    if (watcher != null) {
+      reader.useReplicaSetCache(watcher::cachedReplicaSets);
+    }
     metrics.leader(false);
 
     HttpServer server = HttpServer.create(new InetSocketAddress(config.port()), 64);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class DeploymentWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentWatcher.class);
+
+  // Cache index from an object to its controller's UID: ownership lookups without full scans.
+  private static final String OWNER_INDEX = "controller-uid";
 
   private final KubernetesClient client;
   private final Set<String> namespaces;
@@ -89,8 +93,9 @@ public final class DeploymentWatcher implements AutoCloseable {
               .withLabel(Revisions.OPT_IN_LABEL, "true")
               .inform(handler(this::markDeployment)));
       replicaSetInformers.add(
-          client.apps().replicaSets().inNamespace(ns).inform(handler(this::markOwner)));
-      podInformers.add(client.pods().inNamespace(ns).inform(handler(this::markPod)));
+          indexed(
+              client.apps().replicaSets().inNamespace(ns).runnableInformer(0), this::markOwner));
+      podInformers.add(indexed(client.pods().inNamespace(ns).runnableInformer(0), this::markPod));
     }
     worker =
         Executors.newSingleThreadScheduledExecutor(
@@ -116,6 +121,41 @@ public final class DeploymentWatcher implements AutoCloseable {
   /** Watched Deployments as currently cached. */
   public Collection<Deployment> deployments() {
     return deploymentInformers.stream().flatMap(i -> i.getStore().list().stream()).toList();
+  }
+
+  /**
+   * ReplicaSets controlled by {@code deployment}, from the watch cache; empty while the cache is
+   * not synced (callers then ask the API server).
+   */
+  public Optional<List<ReplicaSet>> cachedReplicaSets(Deployment deployment) {
+    String uid = deployment.getMetadata().getUid();
+    if (uid == null || !synced()) {
+      return Optional.empty();
+    }
+    return Optional.of(byOwner(replicaSetInformers, uid));
+  }
+
+  /** Adds the owner index and the event handler to an informer, then starts it. */
+  private static <T extends HasMetadata> SharedIndexInformer<T> indexed(
+      SharedIndexInformer<T> informer, Consumer<T> mark) {
+    informer.addIndexers(Map.of(OWNER_INDEX, DeploymentWatcher::controllerUid));
+    informer.addEventHandler(handler(mark));
+    informer.start();
+    return informer;
+  }
+
+  private static <T extends HasMetadata> List<String> controllerUid(T obj) {
+    return Revisions.controllerOf(obj.getMetadata().getOwnerReferences())
+        .map(ref -> ref.getUid() == null ? List.<String>of() : List.of(ref.getUid()))
+        .orElse(List.of());
+  }
+
+  private static <T> List<T> byOwner(List<SharedIndexInformer<T>> informers, String uid) {
+    List<T> result = new ArrayList<>();
+    for (SharedIndexInformer<T> informer : informers) {
+      result.addAll(informer.getIndexer().byIndex(OWNER_INDEX, uid));
+    }
+    return result;
   }
 
   /** Stops the informers and the worker. */
@@ -198,14 +238,12 @@ public final class DeploymentWatcher implements AutoCloseable {
         return;
       }
       String ns = deployment.getMetadata().getNamespace();
-      List<ReplicaSet> owned =
-          replicaSetInformers.stream()
-              .flatMap(i -> i.getStore().list().stream())
-              .filter(rs -> ns.equals(rs.getMetadata().getNamespace()))
-              .filter(rs -> Revisions.ownedBy(rs, deployment))
-              .toList();
+      String uid = deployment.getMetadata().getUid();
+      if (uid == null) {
+        return;
+      }
       ReplicaSet current =
-          owned.stream()
+          byOwner(replicaSetInformers, uid).stream()
               .filter(
                   rs ->
                       Revisions.sameTemplate(
@@ -213,21 +251,9 @@ public final class DeploymentWatcher implements AutoCloseable {
               .max(Comparator.comparingLong(rs -> Revisions.revisionOf(rs).orElse(0)))
               .orElse(null);
       List<Pod> pods =
-          current == null
+          current == null || current.getMetadata().getUid() == null
               ? List.of()
-              : podInformers.stream()
-                  .flatMap(i -> i.getStore().list().stream())
-                  .filter(p -> ns.equals(p.getMetadata().getNamespace()))
-                  .filter(
-                      p ->
-                          Revisions.controllerOf(p.getMetadata().getOwnerReferences())
-                              .filter(
-                                  ref ->
-                                      current.getMetadata().getUid() == null
-                                          ? current.getMetadata().getName().equals(ref.getName())
-                                          : current.getMetadata().getUid().equals(ref.getUid()))
-                              .isPresent())
-                  .toList();
+              : byOwner(podInformers, current.getMetadata().getUid());
       health
           .assess(deployment, current, pods, clock.instant())
           .ifPresent(

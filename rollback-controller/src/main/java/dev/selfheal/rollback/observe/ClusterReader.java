@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The "observe" step's reads from the API server: the Deployment, its ReplicaSets, and the way from
@@ -18,6 +19,8 @@ import java.util.Optional;
 public final class ClusterReader {
 
   private final KubernetesClient client;
+  private volatile Function<Deployment, Optional<List<ReplicaSet>>> replicaSetCache =
+      d -> Optional.empty();
 
   /**
    * Creates a reader.
@@ -26,6 +29,16 @@ public final class ClusterReader {
    */
   public ClusterReader(KubernetesClient client) {
     this.client = Objects.requireNonNull(client);
+  }
+
+  /**
+   * Lets {@link #replicaSets} answer from the watch's cache when it has one. The Deployment itself
+   * is always read fresh: its resourceVersion is the precondition of the rollback patch.
+   *
+   * @param cache ReplicaSets owned by a Deployment, or empty when the cache cannot answer
+   */
+  public void useReplicaSetCache(Function<Deployment, Optional<List<ReplicaSet>>> cache) {
+    this.replicaSetCache = Objects.requireNonNull(cache);
   }
 
   /** Where a pod belongs, or why it could not be resolved. */
@@ -40,6 +53,10 @@ public final class ClusterReader {
   public List<ReplicaSet> replicaSets(Deployment deployment) {
     if (deployment.getSpec() == null || deployment.getSpec().getSelector() == null) {
       return List.of();
+    }
+    Optional<List<ReplicaSet>> cached = replicaSetCache.apply(deployment);
+    if (cached.isPresent()) {
+      return cached.get();
     }
     return client
         .apps()
