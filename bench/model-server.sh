@@ -5,6 +5,7 @@
 #   3. /predict overloaded (BENCH_OVERLOAD_CONNECTIONS) while a second wrk measures /health
 #   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive
 #   5. RSS of the server process, sampled while it is under load
+#   6. /predict again with -Dsun.net.httpserver.nodelay=false, to show what the Nagle fix is worth
 # Prints requests/s, p50, p99 (and max for the probe under overload) and each throughput as a ratio
 # to nginx measured in this same run. The server runs exactly as scripts/run.sh starts it.
 # Usage: bench/model-server.sh   (env: BENCH_SECONDS=8 BENCH_CONNECTIONS=16 BENCH_OVERLOAD_CONNECTIONS=256
@@ -174,6 +175,13 @@ wait "$sampler" 2>/dev/null || true
 rss_max="$(sort -n "$work/rss" | tail -1)"
 stop_server
 
+# --- the Nagle trap: the same /predict run with TCP_NODELAY off -------------------------------------
+nagle_port="$(free_port)"
+start_server "$nagle_port" JAVA_OPTS=-Dsun.net.httpserver.nodelay=false >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$LUA" "http://127.0.0.1:$nagle_port/predict" >/dev/null
+read -r nagle_rps nagle_p50 nagle_p99 _ _ < <(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$nagle_port/predict" "$LUA")
+stop_server
+
 # --- start-up: launch -> first /ready 200 --------------------------------------------------------
 cds=(); nocds=()
 for _ in $(seq 1 "$STARTS"); do
@@ -185,6 +193,7 @@ printf '\n%-34s %10s %9s %9s %12s\n' "run" "req/s" "p50 ms" "p99 ms" "vs nginx"
 printf '%-34s %10s %9s %9s %12s\n' "nginx static 200 (baseline)" "$nginx_rps" "$nginx_p50" "$nginx_p99" "1.00"
 printf '%-34s %10s %9s %9s %12s\n' "GET /health" "$health_rps" "$health_p50" "$health_p99" "$(ratio "$health_rps" "$nginx_rps")"
 printf '%-34s %10s %9s %9s %12s\n' "POST /predict" "$predict_rps" "$predict_p50" "$predict_p99" "$(ratio "$predict_rps" "$nginx_rps")"
+printf '%-34s %10s %9s %9s %12s\n' "POST /predict, nodelay=false" "$nagle_rps" "$nagle_p50" "$nagle_p99" "$(ratio "$nagle_rps" "$nginx_rps")"
 printf '%-34s %10s %9s %9s %12s\n' "GET /health, /predict overloaded" "$probe_rps" "$probe_p50" "$probe_p99" "$(ratio "$probe_rps" "$nginx_rps")"
 echo
 echo "connections: $CONNECTIONS (overload: $OVERLOAD on /predict, 4 on /health)"
