@@ -2,6 +2,7 @@ package dev.selfheal.recommender.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.selfheal.recommender.embeddings.EmbeddingGenerator;
 import dev.selfheal.recommender.embeddings.EmbeddingSet;
@@ -35,7 +36,7 @@ class RankerTest {
     List<ScoredItem> top = Ranker.nearest(set, user, 5, List.of());
     // Item 7 itself is the best match for a one-item history when it is not excluded.
     assertThat(top.get(0).id()).isEqualTo("item-7");
-    assertThat(top.get(0).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(top.get(0).score()).isCloseTo(1.0, offset(1e-4));
     double best = -2;
     int bestId = -1;
     for (int row = 0; row < set.size(); row++) {
