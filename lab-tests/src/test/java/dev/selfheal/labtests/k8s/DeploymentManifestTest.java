@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.selfheal.modelserver.config.ServerConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -15,7 +17,10 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -168,6 +173,37 @@ class DeploymentManifestTest {
     assertThat(spec.getRevisionHistoryLimit()).isBetween(2, 10);
     assertThat(spec.getProgressDeadlineSeconds()).isNotNull();
     assertThat(spec.getMinReadySeconds()).isPositive();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("releases")
+  void runsAsTheImagesNonRootUser(String file, String versionLabel) {
+    String dockerfile = versionLabel.equals("v1") ? "Dockerfile" : "Dockerfile.v2";
+    Matcher user =
+        Pattern.compile("(?m)^USER\\s+(\\d+)(?::(\\d+))?\\s*$").matcher(Manifests.text(dockerfile));
+    assertThat(user.find()).as("numeric USER in %s", dockerfile).isTrue();
+    PodSecurityContext pod =
+        Manifests.deployment(file).getSpec().getTemplate().getSpec().getSecurityContext();
+
+    assertThat(pod.getRunAsUser()).isEqualTo(Long.parseLong(user.group(1)));
+    if (user.group(2) != null) {
+      assertThat(pod.getRunAsGroup()).isEqualTo(Long.parseLong(user.group(2)));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("releases")
+  void theServerAcceptsTheEnvironment(String file, String versionLabel, String modelVersion) {
+    Map<String, String> env = new HashMap<>();
+    Manifests.container(Manifests.deployment(file))
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+
+    // The server's own configuration parser: a bad value would fail the pod at start with this
+    // message.
+    ServerConfig config = ServerConfig.fromEnv(env);
+    assertThat(config.modelVersion()).isEqualTo(modelVersion);
+    assertThat(config.port()).isEqualTo(8080);
   }
 
   @Test

@@ -1,10 +1,13 @@
 package dev.selfheal.labtests.k8s;
 
+import dev.selfheal.modelserver.config.ServerConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +39,8 @@ record ProbeTiming(
         worstCaseDetection(container.getLivenessProbe()),
         worstCaseDetection(container.getReadinessProbe()),
         seconds(preStopSleepSeconds(container)),
-        seconds(Integer.parseInt(Manifests.env(container, "SHUTDOWN_GRACE_SECONDS"))),
+        // As the server reads it (its default applies when the manifest does not set it).
+        serverConfig(container).shutdownGrace(),
         seconds(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()),
         seconds(deployment.getSpec().getProgressDeadlineSeconds()),
         seconds(deployment.getSpec().getMinReadySeconds()));
@@ -64,6 +68,12 @@ record ProbeTiming(
       throw new AssertionError("preStop does not sleep: " + command);
     }
     return Long.parseLong(m.group(1));
+  }
+
+  private static ServerConfig serverConfig(Container container) {
+    Map<String, String> env = new HashMap<>();
+    container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    return ServerConfig.fromEnv(env);
   }
 
   private static int orZero(Integer value) {

@@ -8,6 +8,7 @@ import dev.selfheal.labtests.support.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Reads the lab's YAML files: the chart values, the plain rules file. */
 final class ChartValues {
@@ -54,5 +55,20 @@ final class ChartValues {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);
     }
+  }
+
+  /** Prometheus durations as used here: a number and one unit (ms, s, m, h). */
+  static Duration duration(JsonNode node) {
+    String text = node.asText();
+    if (!text.matches("\\d+(ms|s|m|h)")) {
+      throw new AssertionError("not a simple Prometheus duration: '" + text + "'");
+    }
+    long n = Long.parseLong(text.replaceAll("\\D", ""));
+    return switch (text.replaceAll("\\d", "")) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
   }
 }

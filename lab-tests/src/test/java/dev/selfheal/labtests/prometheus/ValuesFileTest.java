@@ -46,16 +46,18 @@ class ValuesFileTest {
   void scrapesAndEvaluatesEveryFiveSeconds() {
     JsonNode global = values.path("server").path("global");
 
-    assertThat(duration(global.path("scrape_interval"))).isEqualTo(Duration.ofSeconds(5));
-    assertThat(duration(global.path("evaluation_interval"))).isEqualTo(Duration.ofSeconds(5));
-    assertThat(duration(global.path("scrape_timeout")))
-        .isLessThanOrEqualTo(duration(global.path("scrape_interval")));
+    assertThat(ChartValues.duration(global.path("scrape_interval")))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(ChartValues.duration(global.path("evaluation_interval")))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(ChartValues.duration(global.path("scrape_timeout")))
+        .isLessThanOrEqualTo(ChartValues.duration(global.path("scrape_interval")));
     for (JsonNode job : ChartRender.prometheusYml(values).path("scrape_configs")) {
       if (job.has("scrape_timeout")) {
-        assertThat(duration(job.path("scrape_timeout")))
+        assertThat(ChartValues.duration(job.path("scrape_timeout")))
             .as(job.path("job_name").asText())
             .isLessThanOrEqualTo(
-                duration(
+                ChartValues.duration(
                     job.has("scrape_interval")
                         ? job.path("scrape_interval")
                         : global.path("scrape_interval")));
@@ -143,9 +145,9 @@ class ValuesFileTest {
     assertThat(webhook.path("http_config").path("authorization").path("credentials").asText())
         .isEqualTo("lab-rollback-token-change-me");
     assertThat(config.path("route").path("receiver").asText()).isEqualTo("default");
-    assertThat(duration(config.path("route").path("group_wait")))
+    assertThat(ChartValues.duration(config.path("route").path("group_wait")))
         .isLessThanOrEqualTo(Duration.ofSeconds(30));
-    assertThat(duration(config.path("route").path("repeat_interval")))
+    assertThat(ChartValues.duration(config.path("route").path("repeat_interval")))
         .isLessThanOrEqualTo(Duration.ofHours(4));
   }
 
@@ -156,20 +158,5 @@ class ValuesFileTest {
       }
     }
     throw new AssertionError("no scrape job " + name);
-  }
-
-  /** Prometheus durations as used here: a number and one unit (ms, s, m, h). */
-  static Duration duration(JsonNode node) {
-    String text = node.asText();
-    if (!text.matches("\\d+(ms|s|m|h)")) {
-      throw new AssertionError("not a simple Prometheus duration: '" + text + "'");
-    }
-    long n = Long.parseLong(text.replaceAll("\\D", ""));
-    return switch (text.replaceAll("\\d", "")) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
   }
 }

@@ -94,9 +94,18 @@ public final class ModelServerProcess implements AutoCloseable {
     return process;
   }
 
+  /**
+   * Stops the server (SIGTERM: it drains for SHUTDOWN_GRACE_SECONDS, then exits), e.g. to take a
+   * pod away in the middle of a test; calling it again, or {@link #close()} afterwards, does
+   * nothing more.
+   */
+  public void stop() {
+    process.close();
+  }
+
   @Override
   public void close() {
-    process.close();
+    stop();
   }
 
   /** Configures and starts a {@link ModelServerProcess}. */
