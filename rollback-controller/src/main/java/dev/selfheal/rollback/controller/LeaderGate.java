@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +107,14 @@ public final class LeaderGate implements AutoCloseable {
                     .build())
             .build()
             .start();
-    // Losing the Lease ends the election future; campaign again unless we are shutting down.
-    election.whenComplete((ok, error) -> campaign());
+    // Losing the Lease ends the election future; campaign again (after a retry period, so a
+    // failing API server cannot make this spin) unless we are shutting down.
+    election.whenComplete(
+        (ok, error) ->
+            CompletableFuture.runAsync(
+                this::campaign,
+                CompletableFuture.delayedExecutor(
+                    settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)));
   }
 
   /** Stops campaigning and releases the Lease if held. */
