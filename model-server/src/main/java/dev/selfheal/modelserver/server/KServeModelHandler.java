@@ -98,66 +98,28 @@ final class KServeModelHandler implements HttpHandler {
     responder.send(
         exchange,
         200,
-        new InferResponse(
+        new OipMessages.InferResponse(
             MODEL_NAME,
             version,
             id,
             List.of(
-                new Tensor("prediction", "BYTES", shape, labels),
-                new Tensor("confidence", "FP64", shape, confidences),
-                new Tensor("prediction_id", "BYTES", shape, ids))));
+                new OipMessages.Tensor("prediction", "BYTES", shape, labels),
+                new OipMessages.Tensor("confidence", "FP64", shape, confidences),
+                new OipMessages.Tensor("prediction_id", "BYTES", shape, ids))));
   }
 
-  private ModelMetadata metadata() {
-    List<Tensor> inputs = new ArrayList<>();
+  private OipMessages.ModelMetadata metadata() {
+    List<OipMessages.Tensor> inputs = new ArrayList<>();
     KServeCodec.INPUTS.forEach(
-        (name, type) -> inputs.add(new Tensor(name, type, List.of(-1L), null)));
-    return new ModelMetadata(
+        (name, type) -> inputs.add(new OipMessages.Tensor(name, type, List.of(-1L), null)));
+    return new OipMessages.ModelMetadata(
         MODEL_NAME,
         List.of(version),
         "tribuo",
         inputs,
         List.of(
-            new Tensor("prediction", "BYTES", List.of(-1L), null),
-            new Tensor("confidence", "FP64", List.of(-1L), null),
-            new Tensor("prediction_id", "BYTES", List.of(-1L), null)));
+            new OipMessages.Tensor("prediction", "BYTES", List.of(-1L), null),
+            new OipMessages.Tensor("confidence", "FP64", List.of(-1L), null),
+            new OipMessages.Tensor("prediction_id", "BYTES", List.of(-1L), null)));
   }
-
-  /**
-   * An OIP tensor (metadata when {@code data} is null).
-   *
-   * @param name tensor name
-   * @param datatype OIP datatype
-   * @param shape dimensions, -1 for variable
-   * @param data row-major values, omitted in metadata
-   */
-  @com.fasterxml.jackson.annotation.JsonInclude(
-      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  record Tensor(String name, String datatype, List<Long> shape, List<?> data) {}
-
-  /**
-   * OIP model metadata.
-   *
-   * @param name model name
-   * @param versions available versions
-   * @param platform serving platform
-   * @param inputs input tensors
-   * @param outputs output tensors
-   */
-  record ModelMetadata(
-      String name,
-      List<String> versions,
-      String platform,
-      List<Tensor> inputs,
-      List<Tensor> outputs) {}
-
-  /**
-   * OIP infer response.
-   *
-   * @param modelName model name
-   * @param modelVersion model version
-   * @param id request id (echoed or generated)
-   * @param outputs output tensors
-   */
-  record InferResponse(String modelName, String modelVersion, String id, List<Tensor> outputs) {}
 }
