@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -168,7 +169,9 @@ public final class RollbackExecutor {
     }
   }
 
-  private void recordEvent(Deployment deployment, Decision decision, Instant now) {
+  private void recordEvent(Deployment deployment, Decision decision, Instant at) {
+    // Event timestamps are RFC 3339 with second precision on the API server.
+    Instant now = at.truncatedTo(ChronoUnit.SECONDS);
     String ns = deployment.getMetadata().getNamespace();
     String name = deployment.getMetadata().getName();
     Event event =
@@ -178,7 +181,7 @@ public final class RollbackExecutor {
             .withName(
                 name
                     + "."
-                    + Long.toHexString(now.toEpochMilli())
+                    + Long.toHexString(at.toEpochMilli())
                     + String.format(
                         Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000)))
             .endMetadata()
