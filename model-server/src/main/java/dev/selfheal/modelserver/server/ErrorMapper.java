@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
 import dev.selfheal.modelserver.model.InvalidTransactionException;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -27,6 +28,10 @@ public final class ErrorMapper {
     }
     if (failure instanceof JsonProcessingException json) {
       return ApiException.badRequest(null, "malformed JSON: " + json.getOriginalMessage());
+    }
+    if (failure instanceof IOException) {
+      // The client closed or broke the connection while sending its body: its problem, not ours.
+      return ApiException.badRequest(null, "could not read the request body");
     }
     if (failure instanceof ModelNotReadyException) {
       return ApiException.unavailable("not_ready", failure.getMessage());

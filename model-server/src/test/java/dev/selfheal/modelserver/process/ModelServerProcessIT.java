@@ -91,7 +91,7 @@ class ModelServerProcessIT {
         launch(
             Map.of(
                 "PORT", Integer.toString(port),
-                "FAULT_LATENCY_MS", "3000",
+                "FAULT_LATENCY_MS", "5000",
                 "SHUTDOWN_GRACE_SECONDS", "15"));
     await()
         .atMost(Duration.ofSeconds(60))

@@ -206,6 +206,15 @@ class BadInputTest {
   }
 
   @Test
+  void errorMapperKeepsServerFailuresGeneric() {
+    ErrorMapper mapper = new ErrorMapper();
+    assertThat(mapper.map(new java.io.EOFException("client went away")).status()).isEqualTo(400);
+    ApiException unexpected = mapper.map(new NullPointerException("secret detail"));
+    assertThat(unexpected.status()).isEqualTo(500);
+    assertThat(unexpected.getMessage()).isEqualTo("internal server error");
+  }
+
+  @Test
   void contentTypeWithCharsetIsAccepted() throws Exception {
     assertThat(
             server
