@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -44,6 +45,7 @@ class RecommenderManifestTest {
   private static final Map<String, Deployment> DEPLOYMENTS = new HashMap<>();
   private static final Map<String, Service> SERVICES = new HashMap<>();
   private static final List<Job> JOBS = new ArrayList<>();
+  private static final List<PodDisruptionBudget> BUDGETS = new ArrayList<>();
 
   @BeforeAll
   static void parse() throws IOException {
@@ -60,6 +62,8 @@ class RecommenderManifestTest {
             SERVICES.put(s.getMetadata().getName(), s);
           }
           case "Job" -> JOBS.add(JSON.convertValue(doc, Job.class));
+          case "PodDisruptionBudget" ->
+              BUDGETS.add(JSON.convertValue(doc, PodDisruptionBudget.class));
           default -> throw new AssertionError("unexpected kind " + doc.get("kind"));
         }
       }
@@ -91,6 +95,25 @@ class RecommenderManifestTest {
             assertThat(SERVICES.get(name).getSpec().getSelector())
                 .as("Service %s selects its Deployment's pods", name)
                 .isEqualTo(d.getSpec().getTemplate().getMetadata().getLabels()));
+  }
+
+  @Test
+  void drainsTakeOneWarmingPodAtATime() {
+    assertThat(BUDGETS).hasSize(1);
+    PodDisruptionBudget pdb = BUDGETS.get(0);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(DEPLOYMENTS.get("recommender").getSpec().getSelector().getMatchLabels());
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(DEPLOYMENTS.get("recommender").getSpec().getReplicas()).isGreaterThan(1);
+    assertThat(
+            DEPLOYMENTS
+                .get("recommender")
+                .getSpec()
+                .getStrategy()
+                .getRollingUpdate()
+                .getMaxUnavailable()
+                .getIntVal())
+        .isZero();
   }
 
   @Test
