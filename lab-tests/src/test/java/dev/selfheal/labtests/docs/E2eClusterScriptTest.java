@@ -341,6 +341,22 @@ class E2eClusterScriptTest {
   }
 
   @Test
+  void withAlertsAndTheControllerItWaitsForTheAlertNotForTheStall() throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--dry-run", "--with-prometheus", "--with-rollback-controller");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains("until v2 pods exist")
+        .contains("PASS     0s  alert ModelDegraded fires for v2")
+        .contains("rollback controller undoes v2")
+        .contains("alert ModelDegraded resolves after the rollback")
+        .doesNotContain("a v2 pod has restarted")
+        .doesNotContain("rollout undo");
+  }
+
+  @Test
   void aFailingStepFailsTheRunAndSkipsTheRestWithASummary() throws IOException {
     healthyTools();
     shim("docker", "[ \"$1\" = build ] && { echo 'no space left on device' >&2; exit 1; }\nexit 0");
