@@ -305,4 +305,46 @@ class ControllerMockServerTest {
         .contains("rollback_controller_webhook_requests_total{code=\"400\"} 3.0")
         .contains("rollback_controller_webhook_requests_total{code=\"413\"} 1.0");
   }
+
+  @Test
+  void onlyTheLeaseHolderActsAndAStandbyTakesOverWhenItStops() throws Exception {
+    seed(true);
+    start(Map.of());
+    try (ControllerApp standby =
+        ControllerApp.start(
+            TestConfigs.config(Map.of("POD_NAME", "rollback-controller-standby")),
+            client,
+            new PrometheusRegistry(),
+            Clock.systemUTC(),
+            null)) {
+      assertThat(standby.leading()).isFalse();
+      HttpResponse<String> ready = Webhooks.get(standby.port(), "/readyz");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("\"leader\":false");
+      HttpResponse<String> refused =
+          Webhooks.post(standby.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v2"));
+
+      // The leader stops and releases the Lease: the standby takes over and acts.
+      app.close();
+      app = null;
+      await().atMost(Duration.ofSeconds(15)).until(standby::leading);
+      assertThat(
+              client
+                  .leases()
+                  .inNamespace(NS)
+                  .withName("rollback-controller")
+                  .get()
+                  .getSpec()
+                  .getHolderIdentity())
+          .isEqualTo("rollback-controller-standby");
+      await().atMost(Duration.ofSeconds(10)).until(standby::watchSynced);
+      assertThat(
+              Webhooks.post(standby.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
+                  .body())
+          .contains("\"decision\":\"rollback\"");
+    }
+  }
 }
