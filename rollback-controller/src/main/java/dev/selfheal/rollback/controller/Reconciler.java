@@ -2,6 +2,7 @@ package dev.selfheal.rollback.controller;
 
 import dev.selfheal.rollback.act.RollbackExecutor;
 import dev.selfheal.rollback.decide.Decision;
+import dev.selfheal.rollback.decide.Memory;
 import dev.selfheal.rollback.decide.Reason;
 import dev.selfheal.rollback.decide.RollbackDecider;
 import dev.selfheal.rollback.decide.RollbackRecord;
@@ -185,9 +186,7 @@ public final class Reconciler {
               deployment,
               replicaSets,
               trigger,
-              deployment == null
-                  ? dev.selfheal.rollback.decide.Memory.empty()
-                  : memory.memoryFor(deployment, now),
+              deployment == null ? Memory.empty() : memory.memoryFor(deployment, now),
               now);
       if (!decision.isRollback()) {
         return ignored(trigger, trigger.namespace(), trigger.deployment(), decision);

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,7 +76,7 @@ public final class Revisions {
   }
 
   /** The controlling owner reference among {@code refs}, if any. */
-  public static Optional<OwnerReference> controllerOf(java.util.List<OwnerReference> refs) {
+  public static Optional<OwnerReference> controllerOf(List<OwnerReference> refs) {
     if (refs == null) {
       return Optional.empty();
     }

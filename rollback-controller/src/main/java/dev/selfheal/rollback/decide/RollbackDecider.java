@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -186,8 +188,8 @@ public final class RollbackDecider {
       return null;
     }
     try {
-      return java.time.OffsetDateTime.parse(ts).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
+      return OffsetDateTime.parse(ts).toInstant();
+    } catch (DateTimeParseException e) {
       return null;
     }
   }

@@ -3,6 +3,7 @@ package dev.selfheal.rollback.observe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -59,7 +60,7 @@ public final class AlertPayloadParser {
               + ", column "
               + e.getLocation().getColumnNr()
               + ")");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new InvalidPayloadException("body", "body could not be read as JSON");
     }
     if (root == null || !root.isObject()) {
