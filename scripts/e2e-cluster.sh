@@ -409,8 +409,10 @@ step_smoke_v1() {
          "merchant_category": "grocery", "card_present": true}')"
   echo "$answer"
   [[ "$answer" == *'"version":"v1.0"'* ]] || { echo "/predict did not answer as v1.0" >&2; return 1; }
-  curl -fsS "http://127.0.0.1:$port/metrics" | grep -q '^model_accuracy{' \
-    || { echo "/metrics has no model_accuracy" >&2; return 1; }
+  # Into a variable first: `curl | grep -q` fails under pipefail when grep stops reading early.
+  local metrics
+  metrics="$(curl -fsS "http://127.0.0.1:$port/metrics")"
+  [[ "$metrics" == *$'\nmodel_accuracy{'* ]] || { echo "/metrics has no model_accuracy" >&2; return 1; }
 }
 
 step_prometheus_baseline() {

@@ -55,7 +55,11 @@ class E2eClusterScriptTest {
       Files.writeString(repo.resolve(file), "# placeholder\n");
     }
     for (String utility : CORE_UTILITIES) {
-      Files.createSymbolicLink(bin.resolve(utility), Shell.which(utility, "coreutils/grep"));
+      // A wrapper rather than a symbolic link: JUnit warns about links when it cleans up.
+      Path wrapper = bin.resolve(utility);
+      Files.writeString(
+          wrapper, "#!/bin/sh\nexec '" + Shell.which(utility, "coreutils/grep") + "' \"$@\"\n");
+      Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
   }
 
@@ -354,6 +358,102 @@ class E2eClusterScriptTest {
         .contains("alert ModelDegraded resolves after the rollback")
         .doesNotContain("a v2 pod has restarted")
         .doesNotContain("rollout undo");
+  }
+
+  /**
+   * A stand-in cluster: kubectl keeps the deployed release in a state file and answers the script's
+   * queries as a cluster would (v1: 3 ready pods and 3 endpoints; v2: stalled pods that are unready
+   * and restarted, no endpoints); curl answers as the server behind a port-forward.
+   */
+  private void fakeCluster(String v2Pods) throws IOException {
+    healthyTools();
+    Path state = temp.resolve("release");
+    Files.writeString(state, "none");
+    shim(
+        "kubectl",
+        """
+        state='%s'
+        release=$(cat "$state")
+        case "$*" in
+          "config current-context") echo kind-kind ;;
+          *"delete deployment model-server"*) echo none > "$state" ;;
+          *"apply -f "*deployment-v2.yaml) echo v2 > "$state" ;;
+          *"apply -f "*deployment.yaml) echo v1 > "$state" ;;
+          *"rollout undo"*) echo v1 > "$state" ;;
+          *"port-forward"*) exec sleep 30 ;;
+          *"get pods"*"labels.version"*)
+            if [ "$release" = v1 ]; then
+              printf 'model-server-a-1 v1 true 0 \nmodel-server-a-2 v1 true 0 \nmodel-server-a-3 v1 true 0 \n'
+            elif [ "$release" = v2 ]; then
+              printf '%s'
+            fi ;;
+          *"get endpoints"*) [ "$release" = v1 ] && echo "10.244.0.5 10.244.0.6 10.244.0.7" ;;
+          *"containers[0].env}"*) echo '[{"name":"MODEL_VERSION","value":"v1.0"}]' ;;
+        esac
+        exit 0"""
+            .formatted(state, v2Pods));
+    shim(
+        "curl",
+        """
+        for arg in "$@"; do
+          case "$arg" in
+            http://*/predict) echo '{"prediction":"legitimate","confidence":0.95,"version":"v1.0"}'; exit 0 ;;
+            http://*/metrics) printf '# TYPE model_accuracy gauge\nmodel_accuracy{version="v1.0"} 0.947\n'; exit 0 ;;
+            http://*) echo '{"status":"ready"}'; exit 0 ;;
+          esac
+        done
+        exit 2""");
+  }
+
+  @Test
+  void runsTheWholeLabAgainstAClusterAndCleansUp() throws IOException {
+    fakeCluster("model-server-b-1 v2 false 1 \\nmodel-server-b-2 v2 false 2 \\n");
+
+    Shell.Result result = script("--timeout", "20");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains("ok: 3 v1 pods are ready and the Service has 3 endpoints")
+        .contains("ok: a v2 pod is unready and the Service has fewer than 3 endpoints")
+        .contains("ok: a v2 pod has restarted")
+        .containsPattern("rollback took \\d+ s")
+        .contains("env of the first pod: [{\"name\":\"MODEL_VERSION\",\"value\":\"v1.0\"}]")
+        .contains("7 of 7 steps passed")
+        .contains("RESULT: PASS");
+    List<String> calls = recordedCalls();
+    assertThat(calls)
+        .containsSubsequence(
+            "docker build -t model-server:v1 .",
+            "docker build -t model-server:v2 -f Dockerfile.v2 .",
+            "kind load docker-image model-server:v1 model-server:v2 --name kind",
+            "kubectl -n default apply -f " + repo.resolve("k8s/deployment.yaml"),
+            "kubectl -n default apply -f " + repo.resolve("k8s/deployment-v2.yaml"),
+            "kubectl -n default rollout undo deployment/model-server",
+            "kubectl -n default rollout history deployment/model-server",
+            "kubectl -n default delete deployment/model-server service/model-server --ignore-not-found"
+                + " --wait=false");
+  }
+
+  @Test
+  void aV2ThatNeverFailsTimesOutTheStepAndStillCleansUp() throws IOException {
+    fakeCluster("model-server-b-1 v2 true 0 \\n");
+
+    Shell.Result result = script("--timeout", "4", "--namespace", "lab");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stderr())
+        .contains(
+            "timed out after 4s waiting until a v2 pod is unready and the Service has fewer than 3 endpoints");
+    assertThat(result.stdout())
+        .containsPattern("FAIL +\\d+s  deploy v2: unready and restarting pods observed")
+        .containsPattern("SKIP +0s  kubectl rollout undo; 3 v1 pods ready again")
+        .contains("namespace lab")
+        .contains("RESULT: FAIL");
+    // --namespace: the manifests are applied as copies with that namespace.
+    assertThat(Files.readString(calls))
+        .contains("kubectl -n lab apply -f ")
+        .doesNotContain("rollout undo")
+        .contains("kubectl -n lab delete deployment/model-server service/model-server");
   }
 
   @Test
