@@ -23,7 +23,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -99,6 +98,7 @@ public final class ControllerApp implements AutoCloseable {
             : null;
     if (watcher != null) {
       reader.useReplicaSetCache(watcher::cachedReplicaSets);
+      reconciler.useKnownDeployments(watcher::syncedDeployments);
     }
     metrics.leader(false);
 
@@ -136,10 +136,10 @@ public final class ControllerApp implements AutoCloseable {
               if (watcher != null) {
                 watcher.start();
               }
-              reconciler.setLeading(true, watcher == null ? List.of() : watcher.deployments());
+              reconciler.setLeading(true);
             },
             () -> {
-              reconciler.setLeading(false, List.of());
+              reconciler.setLeading(false);
               if (watcher != null) {
                 watcher.close();
               }

@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.selfheal.rollback.act.RollbackAnnotations;
 import dev.selfheal.rollback.act.RollbackExecutor;
+import dev.selfheal.rollback.decide.Revision;
 import dev.selfheal.rollback.decide.Revisions;
+import dev.selfheal.rollback.decide.RollbackRecord;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -346,5 +348,61 @@ class ControllerMockServerTest {
                   .body())
           .contains("\"decision\":\"rollback\"");
     }
+  }
+
+  @Test
+  void memoryFromAnnotationsSurvivesARestart() throws Exception {
+    seed(true);
+    // What an earlier controller instance left behind: model-server was once rolled back from v1,
+    // and another Deployment was rolled back ten minutes ago.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getMetadata()
+                  .getAnnotations()
+                  .put(RollbackAnnotations.ROLLED_BACK_FROM, Fixtures.HASH_V1);
+              return d;
+            });
+    Deployment other = Fixtures.deployment("v2", true);
+    other.getMetadata().setName("other");
+    other
+        .getMetadata()
+        .getAnnotations()
+        .put(
+            RollbackAnnotations.LAST_ROLLBACK,
+            RollbackAnnotations.toJson(
+                new RollbackRecord(
+                    new Revision(2, "other-b", "b"),
+                    new Revision(1, "other-a", "a"),
+                    "ModelDegraded",
+                    "alert",
+                    Instant.now().minus(Duration.ofMinutes(10)),
+                    false)));
+    client.resource(other).create();
+    start(Map.of("MAX_ROLLBACKS_PER_HOUR", "1"));
+
+    assertThat(
+            Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
+                .body())
+        .contains("\"decision\":\"ping_pong\"");
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getMetadata().getAnnotations().remove(RollbackAnnotations.ROLLED_BACK_FROM);
+              return d;
+            });
+    assertThat(
+            Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
+                .body())
+        .contains("\"decision\":\"rate_limited\"");
+    assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v2"));
   }
 }

@@ -123,6 +123,11 @@ public final class DeploymentWatcher implements AutoCloseable {
     return deploymentInformers.stream().flatMap(i -> i.getStore().list().stream()).toList();
   }
 
+  /** Watched Deployments, once the caches are synced; empty before. */
+  public Optional<Collection<Deployment>> syncedDeployments() {
+    return synced() ? Optional.of(deployments()) : Optional.empty();
+  }
+
   /**
    * ReplicaSets controlled by {@code deployment}, from the watch cache; empty while the cache is
    * not synced (callers then ask the API server).

@@ -19,7 +19,7 @@ import java.util.Set;
  * Builds the {@link Memory} the decider needs. Durable facts come from the Deployment's
  * annotations; an in-memory layer covers what the annotations cannot: dry-run decisions (nothing is
  * written), the moment between our patch and the next read, and the global hourly ledger. The
- * ledger is seeded from the annotations of every watched Deployment when this instance becomes
+ * ledger is seeded from the annotations of every watched Deployment before the first decision as
  * leader, so a restart does not reset the hourly cap. Not thread-safe: the reconciler serialises
  * access.
  */

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -51,6 +52,8 @@ public final class Reconciler {
   private final Clock clock;
   private final MemoryStore memory = new MemoryStore();
   private volatile boolean leading;
+  private boolean seeded;
+  private Supplier<Optional<Collection<Deployment>>> known = () -> Optional.of(List.of());
 
   /**
    * Creates a reconciler.
@@ -80,17 +83,25 @@ public final class Reconciler {
   }
 
   /**
-   * Starts or stops acting. On start the hourly ledger is seeded from the Deployments' annotations.
+   * Starts or stops acting. On start the hourly ledger is re-seeded, before the first decision,
+   * from the annotations of the Deployments the watch knows.
    *
    * @param leading new state
-   * @param known Deployments to seed the ledger from
    */
-  public synchronized void setLeading(boolean leading, Collection<Deployment> known) {
-    if (leading) {
-      memory.seed(known, clock.instant());
-    }
+  public synchronized void setLeading(boolean leading) {
     this.leading = leading;
+    this.seeded = false;
     metrics.leader(leading);
+  }
+
+  /**
+   * Where to find every watched Deployment once the watch cache is synced (empty before), to seed
+   * the global hourly ledger from their last-rollback annotations.
+   *
+   * @param known supplier of the synced cache content
+   */
+  public void useKnownDeployments(Supplier<Optional<Collection<Deployment>>> known) {
+    this.known = Objects.requireNonNull(known);
   }
 
   /**
@@ -181,6 +192,15 @@ public final class Reconciler {
         return outcome(trigger, "failed", "could not read the Deployment: HTTP " + e.getCode());
       }
       Instant now = clock.instant();
+      if (!seeded) {
+        known
+            .get()
+            .ifPresent(
+                all -> {
+                  memory.seed(all, now);
+                  seeded = true;
+                });
+      }
       Decision decision =
           decider.decide(
               deployment,
