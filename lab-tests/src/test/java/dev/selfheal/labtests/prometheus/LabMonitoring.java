@@ -53,7 +53,9 @@ public final class LabMonitoring {
    *
    * @param name pod name, e.g. {@code model-server-6d9f7c8b5b-k2v4x}
    * @param namespace its namespace
-   * @param ownerReplicaSet the owning ReplicaSet's name, or null for a bare pod
+   * @param ownerName the owning controller's name, or null for a bare pod
+   * @param ownerKind the owning controller's kind (ReplicaSet, StatefulSet...), or null for a bare
+   *     pod
    * @param labels pod labels
    * @param annotations pod annotations
    * @param address {@code ip:containerPort} as discovered (the relabelling replaces the port from
@@ -62,7 +64,8 @@ public final class LabMonitoring {
   public record PodTarget(
       String name,
       String namespace,
-      String ownerReplicaSet,
+      String ownerName,
+      String ownerKind,
       Map<String, String> labels,
       Map<String, String> annotations,
       String address) {}
@@ -176,9 +179,9 @@ public final class LabMonitoring {
       meta.put("__meta_kubernetes_pod_phase", "Running");
       meta.put("__meta_kubernetes_pod_node_name", "minikube");
       meta.put("__meta_kubernetes_pod_ready", "true");
-      if (pod.ownerReplicaSet() != null) {
-        meta.put("__meta_kubernetes_pod_controller_kind", "ReplicaSet");
-        meta.put("__meta_kubernetes_pod_controller_name", pod.ownerReplicaSet());
+      if (pod.ownerName() != null) {
+        meta.put("__meta_kubernetes_pod_controller_kind", pod.ownerKind());
+        meta.put("__meta_kubernetes_pod_controller_name", pod.ownerName());
       }
       pod.labels().forEach((k, v) -> meta.put("__meta_kubernetes_pod_label_" + sanitize(k), v));
       pod.annotations()

@@ -60,6 +60,7 @@ class PrometheusAlertingIT {
                   "unrelated-5c6d7f8b9d-zz9xq",
                   "default",
                   "unrelated-5c6d7f8b9d",
+                  "ReplicaSet",
                   Map.of("app", "unrelated"),
                   Map.of(),
                   v2.address())));
@@ -233,7 +234,13 @@ class PrometheusAlertingIT {
     String replicaSet = podName.substring(0, podName.lastIndexOf('-'));
     // Discovery reports podIP:containerPort; the relabelling must swap in the annotation's port.
     return new LabMonitoring.PodTarget(
-        podName, "default", replicaSet, template.getLabels(), annotations, "127.0.0.1:9");
+        podName,
+        "default",
+        replicaSet,
+        "ReplicaSet",
+        template.getLabels(),
+        annotations,
+        "127.0.0.1:9");
   }
 
   private static List<String> alertNames(JsonNode alerts) {
