@@ -104,6 +104,29 @@ class SolutionsNumbersTest {
     assertThat(found).as("probe lines quoted in SOLUTIONS.md").isEqualTo(3);
   }
 
+  /** The answer to "which version runs now?" is the v1 manifest's env, as kubectl prints it. */
+  @Test
+  void theQuotedEnvIsTheV1ManifestsEnv() throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    JsonNode env = null;
+    for (JsonNode c :
+        yaml.readTree(Repo.read("k8s/deployment.yaml"))
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")) {
+      if (c.path("name").asText().equals("model-server")) {
+        env = c.path("env");
+      }
+    }
+    Matcher quoted =
+        Pattern.compile("(?m)^(\\[\\{\"name\":\"MODEL_VERSION\".*\\])$")
+            .matcher(Repo.read("SOLUTIONS.md"));
+
+    assertThat(quoted.find()).as("the env answer in SOLUTIONS.md").isTrue();
+    assertThat(new ObjectMapper().readTree(quoted.group(1))).isEqualTo(env);
+  }
+
   private static Optional<String> checkAgainst(String markdown, String file, String content) {
     SourceLinks.Link link = SourceLinks.find(markdown).get(0);
     return SourceLinks.check(link, Map.of(file, content)::get);
