@@ -75,6 +75,10 @@ class PrometheusAlertingIT {
         modelAlertsFire(prometheus);
         modelAlertsWerePendingBeforeFiring(prometheus);
         alertmanagerDeliversAVersion4WebhookWithTheToken(webhook, "firing");
+        await("Alertmanager holds both alerts for the rollback controller")
+            .atMost(TIMEOUT)
+            .pollInterval(POLL)
+            .untilAsserted(() -> alertmanagerRoutesThemToTheRollbackController(alertmanager));
 
         try (ModelServerProcess v1 = modelServer("v1.0")) {
           // The rollback: the v1 pod replaces the v2 pod in discovery, and the v2 process goes
@@ -204,6 +208,22 @@ class PrometheusAlertingIT {
                                         .isEqualTo("default");
                                   });
                         }));
+  }
+
+  private static void alertmanagerRoutesThemToTheRollbackController(
+      AlertmanagerProcess alertmanager) {
+    List<String> routed = new ArrayList<>();
+    for (JsonNode alert : alertmanager.alerts()) {
+      String name = alert.path("labels").path("alertname").asText();
+      if (MODEL_ALERTS.contains(name)) {
+        assertThat(alert.path("receivers").findValuesAsText("name"))
+            .as(name)
+            .containsExactly("rollback-controller");
+        assertThat(alert.path("status").path("state").asText()).as(name).isEqualTo("active");
+        routed.add(name);
+      }
+    }
+    assertThat(routed).containsAll(MODEL_ALERTS);
   }
 
   private static ModelServerProcess modelServer(String version) {
