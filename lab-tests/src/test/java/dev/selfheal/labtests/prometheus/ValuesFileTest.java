@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +42,37 @@ class ValuesFileTest {
     assertThat(values.path("alertmanager").has("configMapOverrideName")).isFalse();
     assertThat(values.path("serverFiles").has("alerts")).isFalse();
     assertThat(values.path("serverFiles").has("rules")).isFalse();
+  }
+
+  @Test
+  void usesOnlyTopLevelKeysTheChartReads() {
+    // Helm accepts any key and ignores those the templates never read; a typo would pass silently.
+    Set<String> chartKeys =
+        Set.of(
+            "rbac",
+            "podSecurityPolicy",
+            "imagePullSecrets",
+            "serviceAccounts",
+            "commonMetaLabels",
+            "configmapReload",
+            "server",
+            "scrapeConfigs",
+            "scrapeConfigFiles",
+            "extraScrapeConfigs",
+            "alertRelabelConfigs",
+            "networkPolicy",
+            "forceNamespace",
+            "extraManifests",
+            "alertmanager",
+            "kube-state-metrics",
+            "prometheus-node-exporter",
+            "prometheus-pushgateway",
+            "serverFiles",
+            "ruleFiles");
+    Set<String> used = new HashSet<>();
+    values.fieldNames().forEachRemaining(used::add);
+
+    assertThat(chartKeys).containsAll(used);
   }
 
   @Test
