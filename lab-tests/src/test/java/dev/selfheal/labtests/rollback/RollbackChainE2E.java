@@ -1,0 +1,270 @@
+package dev.selfheal.labtests.rollback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.selfheal.labtests.prometheus.LabMonitoring;
+import dev.selfheal.labtests.support.AlertmanagerProcess;
+import dev.selfheal.labtests.support.ModelServerProcess;
+import dev.selfheal.labtests.support.PrometheusProcess;
+import dev.selfheal.labtests.support.RepoPaths;
+import dev.selfheal.rollback.ControllerApp;
+import dev.selfheal.rollback.config.ControllerConfig;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole automated-rollback chain with real processes: the real v2 model server is scraped by a
+ * real Prometheus running the lab's rules (chart-rendered configuration, adapted by {@link
+ * LabMonitoring}: 1 s intervals, shortened {@code for}), which notifies a real Alertmanager running
+ * the values file's alertmanager.config, whose rollback-controller receiver (same bearer token)
+ * posts to the rollback controller running in this JVM against fabric8's mock API server in CRUD
+ * mode. The mock holds the lab's model-server Deployment at v2 with a v1 and a v2 ReplicaSet and
+ * the v2 pod that Prometheus "discovers", so the alert's {@code pod} label resolves to the
+ * Deployment exactly as in a cluster. The test ends when the Deployment's template is v1's again.
+ */
+class RollbackChainE2E {
+
+  private static final String NS = "default";
+  private static final String NAME = "model-server";
+  // Hash-like suffixes from the alphabet the Deployment controller uses (the rules' regex needs
+  // it).
+  private static final String HASH_V1 = "7b5c9d6f8c";
+  private static final String HASH_V2 = "6d9f7c8b5b";
+  private static final String RS_V1 = NAME + "-" + HASH_V1;
+  private static final String RS_V2 = NAME + "-" + HASH_V2;
+  private static final String V2_POD = RS_V2 + "-k2v4x";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  @TempDir Path dir;
+
+  @Test
+  void v2AlertsRollTheDeploymentBackToV1ThroughPrometheusAndAlertmanager() throws Exception {
+    Deployment v1Manifest = load("k8s/deployment.yaml", Deployment.class);
+    Deployment v2Manifest = load("k8s/deployment-v2.yaml", Deployment.class);
+    String token = webhookToken();
+
+    KubernetesMockServer api =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    api.init();
+    try (NamespacedKubernetesClient client = api.createClient()) {
+      Deployment deployment = client.resource(v2Manifest).create();
+      client
+          .resource(replicaSet(deployment, v1Manifest.getSpec().getTemplate(), HASH_V1, 1))
+          .create();
+      ReplicaSet v2Rs =
+          client
+              .resource(replicaSet(deployment, v2Manifest.getSpec().getTemplate(), HASH_V2, 2))
+              .create();
+      client.resource(pod(v2Rs)).create();
+
+      Map<String, String> env = new HashMap<>();
+      env.put("PORT", "0");
+      env.put("WEBHOOK_TOKEN", token);
+      env.put("POD_NAME", "rollback-controller-e2e");
+      env.put("RESYNC_SECONDS", "1");
+      env.put("LEASE_DURATION_SECONDS", "6");
+      env.put("RENEW_DEADLINE_SECONDS", "4");
+      env.put("RETRY_PERIOD_SECONDS", "1");
+      try (ControllerApp controller =
+          ControllerApp.start(
+              ControllerConfig.fromEnv(env),
+              client,
+              new PrometheusRegistry(),
+              Clock.systemUTC(),
+              null)) {
+        await("controller leads").atMost(TIMEOUT).until(controller::leading);
+        URI webhook = URI.create("http://127.0.0.1:" + controller.port() + "/alerts");
+        Path targets = dir.resolve("pods.json");
+        try (AlertmanagerProcess alertmanager =
+                AlertmanagerProcess.start(
+                    LabMonitoring.writeAlertmanagerConfig(dir.resolve("am"), webhook));
+            ModelServerProcess v2 =
+                ModelServerProcess.builder().env("MODEL_VERSION", "v2.0").start()) {
+          LabMonitoring.writePodTargets(targets, List.of(target(v2Manifest, v2)));
+          try (PrometheusProcess prometheus =
+              PrometheusProcess.builder(
+                      LabMonitoring.writePrometheusConfig(
+                          dir.resolve("prom"), targets, alertmanager.address()))
+                  .flag("--rules.alert.resend-delay=1s")
+                  .start()) {
+
+            await("Deployment rolled back to v1's template")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> template(client).equals(v1Manifest.getSpec().getTemplate()));
+
+            // The trigger came through Prometheus: its firing alert names the v2 pod and the
+            // Deployment its relabelling derived.
+            assertThat(prometheus.alerts())
+                .anySatisfy(
+                    a -> {
+                      assertThat(a.path("state").asText()).isEqualTo("firing");
+                      assertThat(a.path("labels").path("pod").asText()).isEqualTo(V2_POD);
+                      assertThat(a.path("labels").path("deployment").asText()).isEqualTo(NAME);
+                    });
+            Deployment after = client.apps().deployments().inNamespace(NS).withName(NAME).get();
+            assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("model-server:v1");
+            assertThat(
+                    after.getMetadata().getAnnotations().get("rollback.selfheal.dev/last-rollback"))
+                .contains("\"trigger\":\"alert\"", "\"replicaSet\":\"" + RS_V1 + "\"");
+            assertThat(events(client))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("revision 2", "revision 1"));
+            assertThat(metrics(controller.port()))
+                .containsPattern(
+                    "rollback_controller_rollbacks_total\\{deployment=\"model-server\",namespace=\"default\",reason=\"Model[A-Za-z]+\"} 1\\.0");
+            // Alertmanager keeps notifying while the v2 pod's alerts are active: nothing more
+            // happens (they are about a ReplicaSet that is no longer current).
+            await("no second rollback")
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> events(client).size() == 1);
+          }
+        }
+      }
+    } finally {
+      api.destroy();
+    }
+  }
+
+  private static <T> T load(String path, Class<T> type) throws IOException {
+    try (InputStream in = Files.newInputStream(RepoPaths.resolve(path))) {
+      return YAML.unmarshal(in, type);
+    }
+  }
+
+  /**
+   * The token of the Secret in k8s/rollback-controller.yaml (the Alertmanager values use it too).
+   */
+  private static String webhookToken() throws IOException {
+    try (InputStream in = Files.newInputStream(RepoPaths.resolve("k8s/rollback-controller.yaml"))) {
+      List<HasMetadata> objects = YAML.unmarshal(in);
+      return objects.stream()
+          .filter(Secret.class::isInstance)
+          .map(Secret.class::cast)
+          .findFirst()
+          .orElseThrow()
+          .getStringData()
+          .get("token");
+    }
+  }
+
+  private static ReplicaSet replicaSet(
+      Deployment owner, PodTemplateSpec template, String hash, long revision) {
+    PodTemplateSpec withHash = new PodTemplateSpecBuilder(template).build();
+    Map<String, String> labels = new LinkedHashMap<>(withHash.getMetadata().getLabels());
+    labels.put("pod-template-hash", hash);
+    withHash.getMetadata().setLabels(labels);
+    return new ReplicaSetBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName(NAME + "-" + hash)
+        .withLabels(labels)
+        .withAnnotations(Map.of("deployment.kubernetes.io/revision", Long.toString(revision)))
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName(NAME)
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(revision == 2 ? 3 : 0)
+        .withNewSelector()
+        .withMatchLabels(Map.of("app", NAME, "pod-template-hash", hash))
+        .endSelector()
+        .withTemplate(withHash)
+        .endSpec()
+        .build();
+  }
+
+  private static Pod pod(ReplicaSet rs) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName(V2_POD)
+        .withLabels(rs.getSpec().getTemplate().getMetadata().getLabels())
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1")
+        .withKind("ReplicaSet")
+        .withName(rs.getMetadata().getName())
+        .withUid(rs.getMetadata().getUid())
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withSpec(rs.getSpec().getTemplate().getSpec())
+        .build();
+  }
+
+  /** The v2 pod as Kubernetes discovery would show it, pointing at the real v2 process. */
+  private static LabMonitoring.PodTarget target(Deployment v2Manifest, ModelServerProcess v2) {
+    var template = v2Manifest.getSpec().getTemplate().getMetadata();
+    Map<String, String> labels = new LinkedHashMap<>(template.getLabels());
+    labels.put("pod-template-hash", HASH_V2);
+    Map<String, String> annotations = new LinkedHashMap<>(template.getAnnotations());
+    // The process cannot listen on 8080 here; the annotation carries its real port, and the
+    // relabelling swaps it into the discovered address, as it would for the pod.
+    annotations.put("prometheus.io/port", Integer.toString(v2.port()));
+    return new LabMonitoring.PodTarget(
+        V2_POD, NS, RS_V2, "ReplicaSet", labels, annotations, "127.0.0.1:9");
+  }
+
+  private static PodTemplateSpec template(NamespacedKubernetesClient client) {
+    return client.apps().deployments().inNamespace(NS).withName(NAME).get().getSpec().getTemplate();
+  }
+
+  private static List<Event> events(NamespacedKubernetesClient client) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "RolledBack".equals(e.getReason()))
+        .toList();
+  }
+
+  private static String metrics(int port) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
