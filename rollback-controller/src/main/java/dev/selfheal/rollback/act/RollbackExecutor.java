@@ -18,7 +18,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,16 @@ public final class RollbackExecutor {
     DRY_RUN,
     FAILED
   }
+
+  // ReplicaSet annotations kubectl rollout undo does not copy back onto the Deployment.
+  private static final Set<String> NOT_RESTORED =
+      Set.of(
+          "kubectl.kubernetes.io/last-applied-configuration",
+          "deployment.kubernetes.io/revision",
+          "deployment.kubernetes.io/revision-history",
+          "deployment.kubernetes.io/desired-replicas",
+          "deployment.kubernetes.io/max-replicas",
+          "deprecated.deployment.rollback.to");
 
   private final KubernetesClient client;
   private final ControllerMetrics metrics;
@@ -151,6 +164,21 @@ public final class RollbackExecutor {
         .set("value", Revisions.templateWithoutHash(decision.target().getSpec().getTemplate()));
     if (deployment.getMetadata().getAnnotations() == null) {
       ops.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value");
+    }
+    // Like kubectl rollout undo: the restored revision's own annotations (e.g. its
+    // kubernetes.io/change-cause) come back with its template, except the controller-managed ones.
+    Map<String, String> targetAnnotations = decision.target().getMetadata().getAnnotations();
+    if (targetAnnotations != null) {
+      new TreeMap<>(targetAnnotations)
+          .forEach(
+              (key, value) -> {
+                if (!NOT_RESTORED.contains(key)) {
+                  ops.addObject()
+                      .put("op", "add")
+                      .put("path", "/metadata/annotations/" + escape(key))
+                      .put("value", value);
+                }
+              });
     }
     ops.addObject()
         .put("op", "add")

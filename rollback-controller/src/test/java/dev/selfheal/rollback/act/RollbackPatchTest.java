@@ -154,4 +154,32 @@ class RollbackPatchTest {
     assertThat(ops.get(2).toString())
         .isEqualTo("{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}}");
   }
+
+  @Test
+  void restoresTheTargetRevisionsChangeCauseLikeKubectl() throws Exception {
+    Deployment d = Fixtures.deployment("v2", true);
+    d.getMetadata().setResourceVersion("9");
+    Instant now = Instant.now();
+    ReplicaSet v1 = Fixtures.replicaSet("v1", 1, now.minusSeconds(3600));
+    v1.getMetadata()
+        .setAnnotations(
+            java.util.Map.of(
+                "deployment.kubernetes.io/revision", "1",
+                "deployment.kubernetes.io/desired-replicas", "3",
+                "kubernetes.io/change-cause", "model-server:v1"));
+    Decision decision =
+        decision(d, List.of(v1, Fixtures.replicaSet("v2", 2, now.minusSeconds(600))), now);
+    JsonNode ops =
+        JSON.readTree(
+            RollbackExecutor.patchFor(
+                d,
+                decision,
+                new dev.selfheal.rollback.decide.RollbackRecord(
+                    decision.from(), decision.to(), "x", "alert", now, false)));
+    assertThat(ops.toString())
+        .contains(
+            "{\"op\":\"add\",\"path\":\"/metadata/annotations/kubernetes.io~1change-cause\",\"value\":\"model-server:v1\"}")
+        .doesNotContain("desired-replicas")
+        .doesNotContain("/metadata/annotations/deployment.kubernetes.io~1revision\"");
+  }
 }
