@@ -87,13 +87,8 @@ class RollbackChainE2E {
     api.init();
     try (NamespacedKubernetesClient client = api.createClient()) {
       Deployment deployment = client.resource(v2Manifest).create();
-      client
-          .resource(replicaSet(deployment, v1Manifest.getSpec().getTemplate(), HASH_V1, 1))
-          .create();
-      ReplicaSet v2Rs =
-          client
-              .resource(replicaSet(deployment, v2Manifest.getSpec().getTemplate(), HASH_V2, 2))
-              .create();
+      client.resource(replicaSet(deployment, v1Manifest, HASH_V1, 1)).create();
+      ReplicaSet v2Rs = client.resource(replicaSet(deployment, v2Manifest, HASH_V2, 2)).create();
       client.resource(pod(v2Rs)).create();
 
       Map<String, String> env = new HashMap<>();
@@ -144,6 +139,11 @@ class RollbackChainE2E {
             Deployment after = client.apps().deployments().inNamespace(NS).withName(NAME).get();
             assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo("model-server:v1");
+            // As with kubectl rollout undo, the restored revision's change-cause comes back.
+            assertThat(after.getMetadata().getAnnotations())
+                .containsEntry(
+                    "kubernetes.io/change-cause",
+                    v1Manifest.getMetadata().getAnnotations().get("kubernetes.io/change-cause"));
             assertThat(
                     after.getMetadata().getAnnotations().get("rollback.selfheal.dev/last-rollback"))
                 .contains("\"trigger\":\"alert\"", "\"replicaSet\":\"" + RS_V1 + "\"");
@@ -196,9 +196,13 @@ class RollbackChainE2E {
     }
   }
 
+  /**
+   * The ReplicaSet the Deployment controller would have made for {@code release}: its template plus
+   * {@code pod-template-hash}, and the release's annotations (change-cause) plus the revision.
+   */
   private static ReplicaSet replicaSet(
-      Deployment owner, PodTemplateSpec template, String hash, long revision) {
-    PodTemplateSpec withHash = new PodTemplateSpecBuilder(template).build();
+      Deployment owner, Deployment release, String hash, long revision) {
+    PodTemplateSpec withHash = new PodTemplateSpecBuilder(release.getSpec().getTemplate()).build();
     Map<String, String> labels = new LinkedHashMap<>(withHash.getMetadata().getLabels());
     labels.put("pod-template-hash", hash);
     withHash.getMetadata().setLabels(labels);
@@ -207,7 +211,7 @@ class RollbackChainE2E {
         .withNamespace(NS)
         .withName(NAME + "-" + hash)
         .withLabels(labels)
-        .withAnnotations(Map.of("deployment.kubernetes.io/revision", Long.toString(revision)))
+        .withAnnotations(annotations(release, revision))
         .addNewOwnerReference()
         .withApiVersion("apps/v1")
         .withKind("Deployment")
@@ -224,6 +228,12 @@ class RollbackChainE2E {
         .withTemplate(withHash)
         .endSpec()
         .build();
+  }
+
+  private static Map<String, String> annotations(Deployment release, long revision) {
+    Map<String, String> annotations = new LinkedHashMap<>(release.getMetadata().getAnnotations());
+    annotations.put("deployment.kubernetes.io/revision", Long.toString(revision));
+    return annotations;
   }
 
   private static Pod pod(ReplicaSet rs) {
