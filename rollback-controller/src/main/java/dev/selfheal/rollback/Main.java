@@ -7,6 +7,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  // Well inside the manifest's terminationGracePeriodSeconds (15 s).
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(8);
 
   private Main() {}
 
@@ -46,7 +50,18 @@ public final class Main {
             new Thread(
                 () -> {
                   LOG.info("Shutting down: releasing the Lease");
-                  app.close();
+                  // Releasing needs the API server; if it is unreachable, do not outlive the
+                  // pod's grace period waiting for it (the Lease then simply expires).
+                  Thread closer = new Thread(app::close, "close");
+                  closer.start();
+                  try {
+                    closer.join(SHUTDOWN_WAIT.toMillis());
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  if (closer.isAlive()) {
+                    LOG.warn("Lease not released within {}; it will expire", SHUTDOWN_WAIT);
+                  }
                   client.close();
                   stopped.countDown();
                 },
