@@ -215,6 +215,27 @@ class BadInputTest {
   }
 
   @Test
+  void hugeChunkedBodyWithoutContentLengthIsRefused() throws Exception {
+    HttpRequest.BodyPublisher chunked =
+        HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofString("[" + "1,".repeat(5_000) + "1]"));
+    HttpResponse<String> response =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/predict"))
+                .header("Content-Type", "application/json")
+                .POST(chunked));
+    assertThat(response.statusCode()).isEqualTo(413);
+    HttpResponse<String> small =
+        server.send(
+            HttpRequest.newBuilder(server.uri("/predict"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofString(TestServer.VALID_BODY))));
+    assertThat(small.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void contentTypeWithCharsetIsAccepted() throws Exception {
     assertThat(
             server
@@ -235,8 +256,9 @@ class BadInputTest {
 
     assertThat(server.metric("model_errors_total" + VERSION)).isEqualTo(errorsBefore);
     assertThat(server.metric("model_error_rate" + VERSION)).isZero();
-    // Only the good predictions (this one and the charset one, if it ran) reached the model.
+    // Only the good predictions (this one, and the charset and chunked ones if they ran) reached
+    // the model.
     assertThat(server.metric("model_requests_total" + VERSION) - requestsBefore)
-        .isBetween(1.0, 2.0);
+        .isBetween(1.0, 3.0);
   }
 }
