@@ -1,0 +1,28 @@
+package dev.selfheal.runtime.health;
+
+import java.util.List;
+
+/**
+ * The outcome of a probe: passes when every check passes. A probe endpoint answers 200 when it
+ * passes and 503 when it does not (any 2xx/3xx passes a kubelet probe, anything else fails it).
+ *
+ * @param pass overall verdict
+ * @param checks every check, passing or not
+ */
+public record ProbeReport(boolean pass, List<Check> checks) {
+
+  /** Freezes the list. */
+  public ProbeReport {
+    checks = List.copyOf(checks);
+  }
+
+  /** A report whose verdict is the conjunction of {@code checks}. */
+  public static ProbeReport of(List<Check> checks) {
+    return new ProbeReport(checks.stream().allMatch(Check::pass), checks);
+  }
+
+  /** The status a probe endpoint answers with: 200 or 503. */
+  public int status() {
+    return pass ? 200 : 503;
+  }
+}

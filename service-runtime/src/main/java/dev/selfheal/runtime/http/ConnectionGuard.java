@@ -1,0 +1,156 @@
+package dev.selfheal.runtime.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sits first in a connection's Netty pipeline and bounds the time a client may hold it without
+ * sending a complete request head: from the connection's opening or a request's first byte, the
+ * head must arrive within the header deadline (else 408 and close); between requests the connection
+ * may idle for the idle timeout (else it is closed). No thread waits for any of this: the deadlines
+ * are timers on the connection's event loop. The body deadline is the {@link Exchange}'s.
+ *
+ * <p>Every method runs on the connection's event loop.
+ */
+final class ConnectionGuard extends ChannelInboundHandlerAdapter {
+  /** Where the server finds a connection's guard. */
+  static final AttributeKey<ConnectionGuard> KEY = AttributeKey.valueOf("selfheal.guard");
+
+  /** How long a connection closed after an error keeps reading, so the client sees our answer. */
+  private static final Duration LINGER = Duration.ofSeconds(2);
+
+  private enum State {
+    /** Waiting for (the rest of) a request head, under the header deadline. */
+    HEAD,
+    /** A request is being read or answered: no deadline here. */
+    REQUEST,
+    /** Between requests, under the idle timeout. */
+    IDLE,
+    /** Answered and half-closed: input is read and thrown away until the connection closes. */
+    CLOSING
+  }
+
+  private final long headerNanos;
+  private final long idleNanos;
+  private final byte[] headerTimeoutAnswer;
+  private ChannelHandlerContext ctx;
+  private State state = State.HEAD;
+  private int open;
+  private ScheduledFuture<?> timer;
+
+  ConnectionGuard(Duration headerTimeout, Duration idleTimeout, byte[] headerTimeoutAnswer) {
+    this.headerNanos = headerTimeout.toNanos();
+    this.idleNanos = idleTimeout.toNanos();
+    this.headerTimeoutAnswer = headerTimeoutAnswer;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext context) {
+    this.ctx = context;
+    context.channel().attr(KEY).set(this);
+    // The connection is open: its first request head is due within the header deadline.
+    arm(headerNanos, this::headerDeadlinePassed);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
+    if (state == State.CLOSING) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (state == State.IDLE) {
+      state = State.HEAD;
+      arm(headerNanos, this::headerDeadlinePassed);
+    }
+    context.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) {
+    cancel();
+    context.fireChannelInactive();
+  }
+
+  /** Answers {@code answer} (a complete HTTP response) at once and ends the connection. */
+  void refuse(byte[] answer) {
+    state = State.CLOSING;
+    cancel();
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
+        .addListener((ChannelFutureListener) f -> ctx.close());
+  }
+
+  /** A request head has arrived (called by the server for every request). */
+  void headArrived() {
+    open++;
+    if (state != State.CLOSING) {
+      state = State.REQUEST;
+      cancel();
+    }
+  }
+
+  /** A request has been answered or abandoned. */
+  void requestFinished() {
+    open = Math.max(0, open - 1);
+    if (open == 0 && state == State.REQUEST) {
+      state = State.IDLE;
+      arm(idleNanos, this::close);
+    }
+  }
+
+  /** Whether the connection waits between requests. */
+  boolean idle() {
+    return state == State.IDLE;
+  }
+
+  /**
+   * Ends the connection after what was written: half-closes it so the client reads our answer and
+   * sees the end, discards whatever it still sends, and closes it for good shortly after.
+   */
+  void lingerClose() {
+    if (state == State.CLOSING) {
+      return;
+    }
+    state = State.CLOSING;
+    cancel();
+    if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+      duplex.shutdownOutput();
+      arm(LINGER.toNanos(), this::close);
+    } else {
+      close();
+    }
+  }
+
+  /** Closes the connection now. */
+  void close() {
+    cancel();
+    ctx.close();
+  }
+
+  private void headerDeadlinePassed() {
+    if (state != State.HEAD) {
+      return;
+    }
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer))
+        .addListener((ChannelFutureListener) f -> lingerClose());
+  }
+
+  private void arm(long nanos, Runnable action) {
+    cancel();
+    timer = ctx.executor().schedule(action, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+}

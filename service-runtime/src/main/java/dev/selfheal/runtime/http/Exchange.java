@@ -1,0 +1,247 @@
+package dev.selfheal.runtime.http;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request from head to answer: finds the route, checks method, content type and declared size,
+ * reads the body without blocking under the size limit and the body deadline, runs the handler
+ * where its route says, and writes the reply or the mapped error exactly once.
+ */
+final class Exchange {
+  private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+  private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+
+  private final HttpService.Shared shared;
+  private final HttpServerRequest request;
+  private final ConnectionGuard guard;
+  private final long startNanos = System.nanoTime();
+  private final Context context = Vertx.currentContext();
+  private String routeName = "unmatched";
+  private Buffer body;
+  private long timer = -1;
+  private boolean answered;
+  private volatile boolean bodyComplete;
+  private boolean finished;
+
+  Exchange(HttpService.Shared shared, HttpServerRequest request, ConnectionGuard guard) {
+    this.shared = shared;
+    this.request = request;
+    this.guard = guard;
+  }
+
+  /** Starts handling; runs on the connection's event loop. */
+  void start() {
+    shared.started();
+    if (guard != null) {
+      guard.headArrived();
+    }
+    HttpServerResponse response = request.response();
+    response.endHandler(v -> finish());
+    response.closeHandler(v -> finish());
+    request.exceptionHandler(e -> LOG.debug("Request broken off: {}", e.toString()));
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    // A request without a body is complete already: an early error keeps the connection open.
+    bodyComplete =
+        (length == null || length.trim().equals("0"))
+            && !request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    Routes.Match match;
+    try {
+      match = shared.routes().match(request.method().name(), request.path());
+      Route route = match.route();
+      routeName = route.path();
+      int limit = route.maxBodyBytes() > 0 ? route.maxBodyBytes() : shared.limits().maxBodyBytes();
+      checkHead(route, limit);
+      readBody(match, limit);
+    } catch (HttpError e) {
+      fail(e);
+    }
+  }
+
+  private void checkHead(Route route, int limit) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean hasBody =
+        length != null
+            ? !length.trim().equals("0")
+            : request.headers().contains("Transfer-Encoding");
+    if (hasBody || BODY_METHODS.contains(route.method())) {
+      route.bodyTypes().check(request.getHeader(HttpHeaders.CONTENT_TYPE));
+    }
+    if (length != null && Long.parseLong(length.trim()) > limit) {
+      throw HttpError.tooLarge(limit);
+    }
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      request.response().writeContinue();
+    }
+  }
+
+  private void readBody(Routes.Match match, int limit) {
+    if (request.isEnded()) {
+      bodyComplete = true;
+      dispatch(match);
+      return;
+    }
+    body = Buffer.buffer();
+    Vertx vertx = shared.vertx();
+    timer =
+        vertx.setTimer(
+            shared.limits().bodyTimeout().toMillis(),
+            id ->
+                fail(
+                    new HttpError(
+                        408,
+                        "request_timeout",
+                        "body",
+                        "request body not complete within "
+                            + shared.limits().bodyTimeout().toMillis()
+                            + " ms",
+                        Map.of())));
+    request.handler(
+        chunk -> {
+          if (answered) {
+            return;
+          }
+          if (body.length() + chunk.length() > limit) {
+            fail(HttpError.tooLarge(limit));
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    request.endHandler(
+        v -> {
+          vertx.cancelTimer(timer);
+          bodyComplete = true;
+          if (!answered) {
+            dispatch(match);
+          }
+        });
+  }
+
+  private void dispatch(Routes.Match match) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    body = null;
+    Request call =
+        new Request(
+            request.method().name(),
+            request.path(),
+            request.query(),
+            request::getHeader,
+            bytes,
+            match.params());
+    Route route = match.route();
+    Executor executor = route.executor();
+    if (executor == null) {
+      run(route, call);
+      return;
+    }
+    try {
+      executor.execute(() -> run(route, call));
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void run(Route route, Request call) {
+    Reply reply;
+    try {
+      reply = route.handler().handle(call);
+    } catch (Exception e) {
+      fail(e);
+      return;
+    }
+    send(reply, false);
+  }
+
+  /** Answers with the mapped error; the connection is closed when the request was not all read. */
+  private void fail(Throwable failure) {
+    HttpError error = shared.errors().map(failure);
+    if (error.status() >= 500 || LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{} {} -> {} {}", request.method(), request.path(), error.status(), error.getMessage());
+    }
+    Reply reply = Reply.json(error.status(), error.body());
+    for (Map.Entry<String, String> header : error.headers().entrySet()) {
+      reply = reply.withHeader(header.getKey(), header.getValue());
+    }
+    send(reply, !bodyComplete);
+  }
+
+  private void send(Reply reply, boolean closeAfter) {
+    byte[] bytes;
+    String type;
+    try {
+      bytes = reply.bytes() != null ? reply.bytes() : shared.json().writeValueAsBytes(reply.json());
+      type = reply.bytes() != null ? reply.contentType() : "application/json";
+    } catch (Exception e) {
+      LOG.error("Could not encode the answer to {} {}", request.method(), request.path(), e);
+      bytes =
+          "{\"error\":\"internal server error\",\"code\":\"internal_error\",\"status\":500}"
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      type = "application/json";
+      reply = Reply.json(500, null);
+    }
+    Reply answer = reply;
+    byte[] payload = bytes;
+    String contentType = type;
+    if (Vertx.currentContext() == context) {
+      write(answer, payload, contentType, closeAfter);
+    } else {
+      // A handler on a worker thread: the write happens on the connection's event loop.
+      context.runOnContext(v -> write(answer, payload, contentType, closeAfter));
+    }
+  }
+
+  private void write(Reply reply, byte[] bytes, String contentType, boolean closeAfter) {
+    HttpServerResponse response = request.response();
+    if (answered || response.ended() || response.closed()) {
+      return;
+    }
+    answered = true;
+    if (timer >= 0) {
+      shared.vertx().cancelTimer(timer);
+    }
+    boolean close = closeAfter || shared.draining();
+    response.setStatusCode(reply.status());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    reply.headers().forEach(response::putHeader);
+    if (close) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    shared.observer().observe(request.method().name(), routeName, reply.status(), seconds());
+    response
+        .end(Buffer.buffer(bytes))
+        .onComplete(
+            done -> {
+              if (close && guard != null) {
+                guard.lingerClose();
+              }
+            });
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (timer >= 0) {
+      shared.vertx().cancelTimer(timer);
+    }
+    if (guard != null) {
+      guard.requestFinished();
+    }
+    shared.finished();
+  }
+}

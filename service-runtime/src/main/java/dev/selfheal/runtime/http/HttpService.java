@@ -1,0 +1,429 @@
+package dev.selfheal.runtime.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server every service of the lab runs: Vert.x core (Netty) event loops read and write
+ * every connection without blocking, so a slow or stalled client holds no thread; handlers that may
+ * block run on executors their routes name. Every limit answers with the JSON {@link ErrorBody}:
+ * request line (414), headers (431), body (413), header and body deadlines (408), malformed HTTP
+ * (400), unknown path (404), wrong method (405 with {@code Allow}), content type (415), too many
+ * connections (503).
+ *
+ * <p>{@link #drain} is the SIGTERM path: every answer from then on carries {@code Connection:
+ * close}, requests in progress finish, then the server stops.
+ */
+public final class HttpService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final Shared shared;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private HttpService(Vertx vertx, HttpServer server, Shared shared) {
+    this.vertx = vertx;
+    this.server = server;
+    this.shared = shared;
+  }
+
+  /** Starts describing a server. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Requests whose head has arrived and whose answer is not yet written. */
+  public int inProgress() {
+    return shared.active.get();
+  }
+
+  /** Whether the server is draining or stopped. */
+  public boolean draining() {
+    return shared.draining;
+  }
+
+  /** Open connections. */
+  public int connections() {
+    return shared.connections.get();
+  }
+
+  /**
+   * Drains and stops: answers from now on carry {@code Connection: close} (clients reconnect to a
+   * pod that stays), connections waiting between requests are closed, requests in progress get up
+   * to {@code grace} to finish, then the server stops.
+   *
+   * @return true when every request in progress finished in time
+   */
+  public boolean drain(Duration grace) {
+    shared.draining = true;
+    LOG.info("Draining {} requests in progress for up to {} ms", inProgress(), grace.toMillis());
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean drained;
+    synchronized (shared.idle) {
+      while (shared.active.get() > 0 && System.nanoTime() < deadline) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(
+              shared.idle, Math.min(deadline - System.nanoTime(), 50_000_000L));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      drained = shared.active.get() == 0;
+    }
+    if (!drained) {
+      LOG.warn("Drain deadline passed with {} requests in progress", shared.active.get());
+    }
+    close();
+    return drained;
+  }
+
+  /** Stops at once: open connections are closed. */
+  @Override
+  public void close() {
+    shared.draining = true;
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  /** What every {@link Exchange} of this server shares. */
+  static final class Shared {
+    private final Vertx vertx;
+    private final Routes routes;
+    private final HttpLimits limits;
+    private final ErrorMapper errors;
+    private final ObjectMapper json;
+    private final RequestObserver observer;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Object idle = new Object();
+    private final byte[] headerTimeoutAnswer;
+    private final byte[] tooManyConnectionsAnswer;
+    private final byte[] versionAnswer;
+    private volatile boolean draining;
+
+    private Shared(
+        Vertx vertx,
+        Routes routes,
+        HttpLimits limits,
+        ErrorMapper errors,
+        ObjectMapper json,
+        RequestObserver observer) {
+      this.vertx = vertx;
+      this.routes = routes;
+      this.limits = limits;
+      this.errors = errors;
+      this.json = json;
+      this.observer = observer;
+      this.headerTimeoutAnswer =
+          rawAnswer(
+              408,
+              "Request Timeout",
+              new HttpError(
+                  408,
+                  "request_timeout",
+                  null,
+                  "request head not complete within " + limits.headerTimeout().toMillis() + " ms",
+                  Map.of()));
+      this.tooManyConnectionsAnswer =
+          rawAnswer(
+              503,
+              "Service Unavailable",
+              new HttpError(
+                  503,
+                  "too_many_connections",
+                  null,
+                  "more than " + limits.maxConnections() + " open connections",
+                  Map.of()));
+      this.versionAnswer =
+          rawAnswer(
+              505,
+              "HTTP Version Not Supported",
+              new HttpError(
+                  505,
+                  "http_version_not_supported",
+                  null,
+                  "only HTTP/1.0 and HTTP/1.1 are served",
+                  Map.of()));
+    }
+
+    Vertx vertx() {
+      return vertx;
+    }
+
+    Routes routes() {
+      return routes;
+    }
+
+    HttpLimits limits() {
+      return limits;
+    }
+
+    ErrorMapper errors() {
+      return errors;
+    }
+
+    ObjectMapper json() {
+      return json;
+    }
+
+    RequestObserver observer() {
+      return observer;
+    }
+
+    boolean draining() {
+      return draining;
+    }
+
+    void started() {
+      active.incrementAndGet();
+    }
+
+    void finished() {
+      if (active.decrementAndGet() == 0 && draining) {
+        synchronized (idle) {
+          idle.notifyAll();
+        }
+      }
+    }
+
+    /** A complete HTTP/1.1 answer with the JSON error body, for answers below Vert.x. */
+    byte[] rawAnswer(int status, String reason, HttpError error) {
+      try {
+        byte[] body = json.writeValueAsBytes(error.body());
+        String head =
+            "HTTP/1.1 "
+                + status
+                + " "
+                + reason
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        return all;
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot encode an error body", e);
+      }
+    }
+  }
+
+  /** Describes a server; {@link #start} binds it. */
+  public static final class Builder {
+    private int port = 8080;
+    private String portSetting = "PORT";
+    private Routes routes;
+    private HttpLimits limits = HttpLimits.defaults();
+    private ErrorMapper errors = ErrorMapper.standard();
+    private ObjectMapper json = Json.mapper();
+    private RequestObserver observer = RequestObserver.NONE;
+
+    private Builder() {}
+
+    /** Port to bind (0 picks a free one) and the setting it came from, named in errors. */
+    public Builder port(int value, String setting) {
+      this.port = value;
+      this.portSetting = setting;
+      return this;
+    }
+
+    /** The route table. */
+    public Builder routes(Routes value) {
+      this.routes = value;
+      return this;
+    }
+
+    /** Limits and deadlines. */
+    public Builder limits(HttpLimits value) {
+      this.limits = value;
+      return this;
+    }
+
+    /** The service's error mapping. */
+    public Builder errors(ErrorMapper value) {
+      this.errors = value;
+      return this;
+    }
+
+    /** The mapper that writes JSON answers. */
+    public Builder json(ObjectMapper value) {
+      this.json = value;
+      return this;
+    }
+
+    /** Told about every answered request. */
+    public Builder observer(RequestObserver value) {
+      this.observer = value;
+      return this;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalStateException naming the port and its setting when it cannot be bound
+     */
+    public HttpService start() {
+      Objects.requireNonNull(routes, "routes");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException(portSetting + " must be 0 to 65535, got " + port);
+      }
+      Vertx vertx =
+          Vertx.vertx(
+              new VertxOptions()
+                  .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
+                  .setWorkerPoolSize(1)
+                  .setInternalBlockingPoolSize(1)
+                  .setPreferNativeTransport(false)
+                  // No file cache: the images run with a read-only root file system.
+                  .setFileSystemOptions(
+                      new FileSystemOptions()
+                          .setFileCachingEnabled(false)
+                          .setClassPathResolvingEnabled(false)));
+      Shared shared = new Shared(vertx, routes, limits, errors, json, observer);
+      HttpServer server =
+          vertx.createHttpServer(
+              new HttpServerOptions()
+                  .setPort(port)
+                  .setHost("0.0.0.0")
+                  .setTcpNoDelay(true)
+                  .setHttp2ClearTextEnabled(false)
+                  .setCompressionSupported(false)
+                  .setDecompressionSupported(false)
+                  .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                  .setMaxHeaderSize(limits.maxHeaderBytes()));
+      server.connectionHandler(connection -> guard(shared, connection));
+      server.requestHandler(request -> new Exchange(shared, request, guardOf(request)).start());
+      server.invalidRequestHandler(request -> invalid(shared, request));
+      try {
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        vertx.close();
+        throw new IllegalStateException("interrupted while binding port " + port, e);
+      } catch (ExecutionException | TimeoutException e) {
+        vertx.close();
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        String why =
+            cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
+                ? "port " + port + " is already in use"
+                : "cannot listen on port " + port + ": " + cause.getMessage();
+        throw new IllegalStateException(why + " (set " + portSetting + " to a free port)", cause);
+      }
+      return new HttpService(vertx, server, shared);
+    }
+
+    private static void guard(Shared shared, HttpConnection connection) {
+      if (!(connection instanceof ConnectionBase base)) {
+        return;
+      }
+      HttpLimits limits = shared.limits;
+      io.netty.channel.Channel channel = base.channel();
+      ConnectionGuard guard =
+          new ConnectionGuard(
+              limits.headerTimeout(), limits.idleTimeout(), shared.headerTimeoutAnswer);
+      channel.pipeline().addFirst("selfheal-guard", guard);
+      if (channel.pipeline().get("httpDecoder") != null) {
+        channel
+            .pipeline()
+            .addAfter(
+                "httpDecoder", "selfheal-version", new VersionCheck(guard, shared.versionAnswer));
+      }
+      if (shared.connections.incrementAndGet() > limits.maxConnections()) {
+        guard.refuse(shared.tooManyConnectionsAnswer);
+      }
+      channel.closeFuture().addListener(f -> shared.connections.decrementAndGet());
+    }
+
+    private static ConnectionGuard guardOf(HttpServerRequest request) {
+      return request.connection() instanceof ConnectionBase base
+          ? base.channel().attr(ConnectionGuard.KEY).get()
+          : null;
+    }
+
+    private static void invalid(Shared shared, HttpServerRequest request) {
+      Throwable cause = request.decoderResult().cause();
+      HttpError error;
+      if (cause instanceof TooLongHttpLineException) {
+        error =
+            new HttpError(
+                414,
+                "uri_too_long",
+                null,
+                "request line longer than " + shared.limits.maxRequestLineBytes() + " bytes",
+                Map.of());
+      } else if (cause instanceof TooLongHttpHeaderException) {
+        error =
+            new HttpError(
+                431,
+                "header_fields_too_large",
+                null,
+                "request headers larger than " + shared.limits.maxHeaderBytes() + " bytes",
+                Map.of());
+      } else {
+        error = HttpError.badRequest(null, "malformed HTTP request");
+      }
+      LOG.debug("Malformed request answered with {}: {}", error.status(), String.valueOf(cause));
+      byte[] body;
+      try {
+        body = shared.json.writeValueAsBytes(error.body());
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot encode an error body", e);
+      }
+      ConnectionGuard guard = guardOf(request);
+      request
+          .response()
+          .setStatusCode(error.status())
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+          .end(Buffer.buffer(body))
+          .onComplete(
+              done -> {
+                if (guard != null) {
+                  guard.lingerClose();
+                } else {
+                  request.connection().close();
+                }
+              });
+    }
+  }
+}

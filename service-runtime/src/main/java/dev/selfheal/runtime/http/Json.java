@@ -1,0 +1,41 @@
+package dev.selfheal.runtime.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The one Jackson configuration of the lab's services: strict parsing, bounded input. */
+public final class Json {
+  /** Deepest nesting a request body may have; real payloads of the lab need fewer than 10. */
+  public static final int MAX_NESTING_DEPTH = 64;
+
+  /** Longest number literal accepted, in characters. */
+  public static final int MAX_NUMBER_LENGTH = 100;
+
+  private Json() {}
+
+  /**
+   * A mapper that rejects duplicate keys, trailing garbage, nesting deeper than {@value
+   * #MAX_NESTING_DEPTH} and number literals longer than {@value #MAX_NUMBER_LENGTH} characters;
+   * property names are snake_case on the wire.
+   */
+  public static ObjectMapper mapper() {
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
+                .build());
+    return mapper;
+  }
+}
