@@ -42,7 +42,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private final long idleNanos;
   private final byte[] headerTimeoutAnswer;
   private ChannelHandlerContext ctx;
-  private State state = State.HEAD;
+  private volatile State state = State.HEAD;
+  private volatile long idleSince = System.nanoTime();
+  private volatile boolean headStarted;
   private int open;
   private ScheduledFuture<?> timer;
 
@@ -70,6 +72,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       state = State.HEAD;
       arm(headerNanos, this::headerDeadlinePassed);
     }
+    headStarted = true;
     context.fireChannelRead(msg);
   }
 
@@ -90,6 +93,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   /** A request head has arrived (called by the server for every request). */
   void headArrived() {
     open++;
+    headStarted = false;
     if (state != State.CLOSING) {
       state = State.REQUEST;
       cancel();
@@ -100,14 +104,21 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   void requestFinished() {
     open = Math.max(0, open - 1);
     if (open == 0 && state == State.REQUEST) {
+      idleSince = System.nanoTime();
       state = State.IDLE;
       arm(idleNanos, this::close);
     }
   }
 
-  /** Whether the connection waits between requests. */
-  boolean idle() {
-    return state == State.IDLE;
+  /**
+   * Whether the connection can be closed without cutting off a client that is about to send: it is
+   * closing already, or it has waited between requests for at least {@code quietNanos} (a client
+   * that sends in a loop never has; it gets {@code Connection: close} on its next answer instead).
+   */
+  boolean quiet(long quietNanos) {
+    State now = state;
+    boolean waiting = now == State.IDLE || (now == State.HEAD && !headStarted);
+    return now == State.CLOSING || (waiting && System.nanoTime() - idleSince >= quietNanos);
   }
 
   /**

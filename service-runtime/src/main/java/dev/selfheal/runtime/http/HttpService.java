@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class HttpService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
 
+  /**
+   * How long a keep-alive connection must have waited between requests before a drain may close it
+   * under the client: shorter gaps are a client sending in a loop, which is told {@code Connection:
+   * close} on its next answer instead of losing a request it is writing.
+   */
+  private static final Duration QUIET = Duration.ofMillis(500);
+
   private final Vertx vertx;
   private final HttpServer server;
   private final Shared shared;
@@ -89,7 +96,7 @@ public final class HttpService implements AutoCloseable {
     long deadline = System.nanoTime() + grace.toNanos();
     boolean drained;
     synchronized (shared.idle) {
-      while (shared.active.get() > 0 && System.nanoTime() < deadline) {
+      while ((shared.active.get() > 0 || !allQuiet()) && System.nanoTime() < deadline) {
         try {
           TimeUnit.NANOSECONDS.timedWait(
               shared.idle, Math.min(deadline - System.nanoTime(), 50_000_000L));
@@ -105,6 +112,19 @@ public final class HttpService implements AutoCloseable {
     }
     close();
     return drained;
+  }
+
+  /**
+   * Whether every open connection can be closed without cutting off a client in the middle of a
+   * request loop (see {@link ConnectionGuard#quiet}).
+   */
+  private boolean allQuiet() {
+    for (ConnectionGuard guard : shared.guards) {
+      if (!guard.quiet(QUIET.toNanos())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Stops at once: open connections are closed. */
@@ -134,6 +154,8 @@ public final class HttpService implements AutoCloseable {
     private final RequestObserver observer;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final java.util.Set<ConnectionGuard> guards =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
     private final byte[] headerTimeoutAnswer;
     private final byte[] tooManyConnectionsAnswer;
@@ -371,7 +393,14 @@ public final class HttpService implements AutoCloseable {
       if (shared.connections.incrementAndGet() > limits.maxConnections()) {
         guard.refuse(shared.tooManyConnectionsAnswer);
       }
-      channel.closeFuture().addListener(f -> shared.connections.decrementAndGet());
+      shared.guards.add(guard);
+      channel
+          .closeFuture()
+          .addListener(
+              f -> {
+                shared.guards.remove(guard);
+                shared.connections.decrementAndGet();
+              });
     }
 
     private static ConnectionGuard guardOf(HttpServerRequest request) {
