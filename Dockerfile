@@ -1,15 +1,19 @@
 # Model server, release v1.0 (the good model). Build: docker build -t model-server:v1 .
 # Dockerfile.v2 is this file with MODEL_VERSION=v2.0; keep the two in step (DockerfileTest checks).
 
-# --- build stage: the whole reactor's poms so Maven resolves it, but only model-server is built.
+# --- build stage: the whole reactor's poms so Maven resolves it; only model-server and the shared
+# service-runtime it depends on are built.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY test-support/pom.xml test-support/
+COPY service-runtime/pom.xml service-runtime/
 COPY model-server/pom.xml model-server/
 COPY rollback-controller/pom.xml rollback-controller/
 COPY recommender/pom.xml recommender/
 COPY lab-tests/pom.xml lab-tests/
 COPY traffic-generator/pom.xml traffic-generator/
+COPY service-runtime/src service-runtime/src
 COPY model-server/src model-server/src
 RUN mvn -B -q -ntp -pl model-server -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
 
@@ -26,12 +30,12 @@ ENV MODEL_VERSION=v1.0 \
 # that is most of the start-up time. The JVM flags must match those of ENTRYPOINT.
 RUN java -XX:ArchiveClassesAtExit=/app/model-server.jsa -Xlog:cds=error \
       -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-      -Dsun.net.httpserver.nodelay=true -jar /app/model-server.jar --train-cds \
+      -jar /app/model-server.jar --train-cds \
     && chmod 0444 /app/model-server.jsa
 USER 10001:10001
 EXPOSE 8080
 # Exec form: the JVM is PID 1 and receives SIGTERM itself (graceful drain, exit 0).
-# Sized for a 256Mi / 200m container: heap from 25% to 60% of the limit (the JDK HTTP server
-# allocates ~25 KB per request; a tiny initial heap means a young GC every few hundred requests),
+# Sized for a 256Mi / 200m container: heap from 25% to 60% of the limit (a tiny initial heap means
+# a young GC every few hundred requests),
 # serial GC (one CPU), C1 only (no costly C2 compilation on a fifth of a core), small thread stacks.
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/model-server.jsa", "-Xlog:cds=error", "-XX:MaxRAMPercentage=60", "-XX:InitialRAMPercentage=25", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Dsun.net.httpserver.nodelay=true", "-jar", "/app/model-server.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/model-server.jsa", "-Xlog:cds=error", "-XX:MaxRAMPercentage=60", "-XX:InitialRAMPercentage=25", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/app/model-server.jar"]

@@ -22,12 +22,6 @@ public final class Main {
 
   /** Starts the server; configuration comes from environment variables only. */
   public static void main(String[] args) throws InterruptedException {
-    // Without this the JDK HTTP server leaves Nagle's algorithm on: it writes headers and body
-    // separately, and with delayed ACKs small responses wait ~40 ms. An explicit -D still wins, so
-    // the effect can be measured (bench/model-server.sh).
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     boolean training = args.length > 0 && args[0].equals("--train-cds");
     Map<String, String> env = new HashMap<>(System.getenv());
     if (training) {
@@ -45,6 +39,11 @@ public final class Main {
     try {
       server =
           ModelServer.start(config, ModelLoader::load, new PrometheusRegistry(), Clock.systemUTC());
+    } catch (IllegalStateException e) {
+      // A port in use or another start-up refusal: one line that says what to change.
+      LOG.error("Start-up failed: {}", e.getMessage());
+      System.exit(1);
+      return;
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", e.toString(), e);
       System.exit(1);

@@ -1,7 +1,6 @@
 package dev.selfheal.modelserver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.modelserver.config.ServerConfig;
 import dev.selfheal.modelserver.faults.FaultInjector;
 import dev.selfheal.modelserver.faults.ProbeFiles;
@@ -9,7 +8,6 @@ import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Heartbeat;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Phase;
-import dev.selfheal.modelserver.lifecycle.ProbeReport;
 import dev.selfheal.modelserver.lifecycle.Probes;
 import dev.selfheal.modelserver.lifecycle.ProgressWatchdog;
 import dev.selfheal.modelserver.lifecycle.Threads;
@@ -21,17 +19,16 @@ import dev.selfheal.modelserver.quality.DegradationRule;
 import dev.selfheal.modelserver.quality.PredictionLedger;
 import dev.selfheal.modelserver.quality.QualityMonitor;
 import dev.selfheal.modelserver.quality.SelfEvaluator;
-import dev.selfheal.modelserver.server.ErrorMapper;
 import dev.selfheal.modelserver.server.HttpApi;
 import dev.selfheal.modelserver.server.InferencePool;
-import dev.selfheal.modelserver.server.Json;
-import dev.selfheal.modelserver.server.Responder;
+import dev.selfheal.modelserver.server.ModelErrors;
+import dev.selfheal.runtime.health.ProbeReport;
+import dev.selfheal.runtime.http.HttpService;
+import dev.selfheal.runtime.http.Json;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +44,7 @@ public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
   private final ServerConfig config;
-  private final HttpServer http;
-  private final ExecutorService httpThreads;
+  private final HttpService http;
   private final InferencePool pool;
   private final Lifecycle lifecycle;
   private final Probes probes;
@@ -58,15 +54,13 @@ public final class ModelServer implements AutoCloseable {
 
   private ModelServer(
       ServerConfig config,
-      HttpServer http,
-      ExecutorService httpThreads,
+      HttpService http,
       InferencePool pool,
       Lifecycle lifecycle,
       Probes probes,
       FaultInjector faults) {
     this.config = config;
     this.http = http;
-    this.httpThreads = httpThreads;
     this.pool = pool;
     this.lifecycle = lifecycle;
     this.probes = probes;
@@ -101,32 +95,23 @@ public final class ModelServer implements AutoCloseable {
     PredictionLedger ledger = new PredictionLedger(config.feedbackCapacity());
     InferenceEngine engine = new InferenceEngine(faults, quality, metrics, heartbeat, ledger);
     ObjectMapper json = Json.mapper();
-    Responder responder = new Responder(json, new ErrorMapper(), metrics);
-    InferencePool pool =
-        new InferencePool(config.predictThreads(), config.predictQueueCapacity(), responder);
+    InferencePool pool = new InferencePool(config.predictThreads(), config.predictQueueCapacity());
     metrics.registerInFlight(registry, pool::inFlight);
 
-    HttpServer http = HttpServer.create(new InetSocketAddress(config.port()), 256);
-    ExecutorService httpThreads =
-        Executors.newFixedThreadPool(config.httpThreads(), Threads.daemon("http"));
-    http.setExecutor(httpThreads);
-    HttpApi.routing(
-        http,
-        new HttpApi.Dependencies(
-            version,
-            config.maxBodyBytes(),
-            engine,
-            pool,
-            probes,
-            quality,
-            ledger,
-            lifecycle,
-            registry,
-            json,
-            responder));
-    http.start();
-    ModelServer server =
-        new ModelServer(config, http, httpThreads, pool, lifecycle, probes, faults);
+    HttpService http =
+        HttpService.builder()
+            .port(config.port(), "PORT")
+            .limits(config.http())
+            .errors(ModelErrors.mapper())
+            .json(json)
+            .observer(
+                (method, route, status, seconds) -> metrics.observeHttp(route, status, seconds))
+            .routes(
+                HttpApi.routes(
+                    new HttpApi.Dependencies(
+                        version, engine, pool, probes, quality, ledger, lifecycle, registry, json)))
+            .start();
+    ModelServer server = new ModelServer(config, http, pool, lifecycle, probes, faults);
     LOG.info(
         "Listening on port {} for model {}; faults: {}", server.port(), version, config.faults());
     try {
@@ -195,7 +180,7 @@ public final class ModelServer implements AutoCloseable {
 
   /** The bound port (useful when configured as 0). */
   public int port() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
   /** Current liveness, as {@code /health} reports it. */
@@ -227,18 +212,14 @@ public final class ModelServer implements AutoCloseable {
     // Keep a little of the grace period for stopping the HTTP server itself.
     Duration drainBudget = grace.minus(grace.dividedBy(10));
     LOG.info(
-        "Shutdown requested: draining {} in-flight requests for up to {}",
-        pool.inFlight(),
-        drainBudget);
-    boolean drained;
-    try {
-      drained = pool.awaitIdle(drainBudget);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      drained = false;
-    }
+        "Shutdown requested: readiness 503, draining {} requests in progress for up to {} ms",
+        http.inProgress(),
+        drainBudget.toMillis());
+    // Every answer from now on says Connection: close; requests in progress (inference included)
+    // finish; then the HTTP server stops.
+    boolean drained = http.drain(drainBudget);
     if (!drained) {
-      LOG.warn("Grace period over with {} requests still in flight", pool.inFlight());
+      LOG.warn("Grace period over with {} inference requests still in flight", pool.inFlight());
     }
     stopAll();
     LOG.info("Shutdown complete (drained: {})", drained);
@@ -261,8 +242,7 @@ public final class ModelServer implements AutoCloseable {
       watchdog.close();
     }
     selfEvaluation.shutdownNow();
-    http.stop(0);
-    httpThreads.shutdownNow();
+    http.close();
     pool.shutdownNow();
   }
 }

@@ -1,6 +1,9 @@
 package dev.selfheal.modelserver.config;
 
 import dev.selfheal.modelserver.faults.FaultConfig;
+import dev.selfheal.modelserver.model.ModelRelease;
+import dev.selfheal.runtime.config.EnvReader;
+import dev.selfheal.runtime.http.HttpLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -23,10 +26,9 @@ import java.util.Objects;
  * @param shutdownGrace longest drain after SIGTERM
  * @param heartbeatInterval how often the watchdog proves that inference still makes progress
  * @param livenessTimeout liveness fails when the last progress is older than this
- * @param httpThreads threads answering probes, metrics and other light endpoints
+ * @param http limits and deadlines of the HTTP layer
  * @param predictThreads threads running inference
  * @param predictQueueCapacity inference requests allowed to wait; more are shed with 503
- * @param maxBodyBytes largest accepted request body
  * @param feedbackCapacity recent prediction ids remembered for {@code POST /feedback}
  */
 public record ServerConfig(
@@ -42,10 +44,9 @@ public record ServerConfig(
     Duration shutdownGrace,
     Duration heartbeatInterval,
     Duration livenessTimeout,
-    int httpThreads,
+    HttpLimits http,
     int predictThreads,
     int predictQueueCapacity,
-    int maxBodyBytes,
     int feedbackCapacity) {
 
   /** Checks the rules that span several settings. */
@@ -61,7 +62,7 @@ public record ServerConfig(
   /** Reads the configuration from environment-style key/value pairs (unset keys take defaults). */
   public static ServerConfig fromEnv(Map<String, String> env) {
     EnvReader in = new EnvReader(env);
-    String version = in.modelVersion("MODEL_VERSION", "v1.0");
+    String version = ModelRelease.fromSetting(in.string("MODEL_VERSION", "v1.0")).version();
     FaultConfig faults =
         new FaultConfig(
             in.seconds("FAULT_STALL_AFTER_SECONDS", FaultConfig.defaultStallAfter(version), true),
@@ -82,10 +83,9 @@ public record ServerConfig(
         in.seconds("SHUTDOWN_GRACE_SECONDS", Duration.ofSeconds(20), false),
         in.millis("HEARTBEAT_INTERVAL_MS", Duration.ofSeconds(1), false),
         in.seconds("LIVENESS_TIMEOUT_SECONDS", Duration.ofSeconds(5), false),
-        in.integer("HTTP_THREADS", 4, 1, 256),
+        HttpLimits.fromEnv(in),
         in.integer("PREDICT_THREADS", 2, 1, 256),
         in.integer("PREDICT_QUEUE_CAPACITY", 64, 0, 100_000),
-        in.integer("MAX_BODY_BYTES", 65_536, 256, 16 * 1024 * 1024),
         in.integer("FEEDBACK_CAPACITY", 10_000, 1, 10_000_000));
   }
 }

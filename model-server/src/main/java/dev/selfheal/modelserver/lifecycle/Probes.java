@@ -1,6 +1,8 @@
 package dev.selfheal.modelserver.lifecycle;
 
 import dev.selfheal.modelserver.faults.ProbeFiles;
+import dev.selfheal.runtime.health.Check;
+import dev.selfheal.runtime.health.ProbeReport;
 import java.time.Duration;
 import java.util.List;
 

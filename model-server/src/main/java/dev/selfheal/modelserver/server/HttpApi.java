@@ -1,17 +1,24 @@
 package dev.selfheal.modelserver.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Probes;
 import dev.selfheal.modelserver.quality.PredictionLedger;
 import dev.selfheal.modelserver.quality.QualityMonitor;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import dev.selfheal.runtime.http.BodyTypes;
+import dev.selfheal.runtime.http.MetricsEndpoint;
+import dev.selfheal.runtime.http.Route;
+import dev.selfheal.runtime.http.Routes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Binds every endpoint to an {@link HttpServer}. Tests reuse this to get the production routes. */
+/**
+ * The model server's route table. Probes, {@code /metrics} and the cheap endpoints answer on the
+ * HTTP layer's event loop; inference runs on the bounded {@link InferencePool}, so neither a slow
+ * client nor a stuck model can make a probe wait. Tests reuse this to get the production routes.
+ */
 public final class HttpApi {
   private HttpApi() {}
 
@@ -19,7 +26,6 @@ public final class HttpApi {
    * What the endpoints need.
    *
    * @param version model version reported everywhere
-   * @param maxBodyBytes largest accepted request body
    * @param engine inference
    * @param pool bounded inference threads
    * @param probes liveness and readiness
@@ -28,11 +34,9 @@ public final class HttpApi {
    * @param lifecycle the server phase
    * @param registry metrics registry served on {@code /metrics}
    * @param json the configured mapper
-   * @param responder writes every response
    */
   public record Dependencies(
       String version,
-      int maxBodyBytes,
       InferenceEngine engine,
       InferencePool pool,
       Probes probes,
@@ -40,44 +44,42 @@ public final class HttpApi {
       PredictionLedger ledger,
       Lifecycle lifecycle,
       PrometheusRegistry registry,
-      ObjectMapper json,
-      Responder responder) {}
+      ObjectMapper json) {}
 
-  /** Registers every route on {@code server}. */
-  public static void routing(HttpServer server, Dependencies deps) {
-    Responder responder = deps.responder();
+  /** Every route of the model server. */
+  public static Routes routes(Dependencies deps) {
     TransactionParser parser = new TransactionParser(deps.json());
     String version = deps.version();
-    bind(server, "/", new InfoHandler(deps.engine(), deps.lifecycle(), responder, version));
-    bind(server, "/health", new HealthHandler(deps.probes(), responder, version));
-    bind(server, "/ready", new ReadyHandler(deps.probes(), deps.quality(), responder, version));
-    bind(server, "/metrics", new MetricsEndpoint(new MetricsHandler(deps.registry()), responder));
-    bind(
-        server,
-        "/predict",
-        new PredictHandler(
-            deps.pool(), deps.engine(), parser, responder, deps.maxBodyBytes(), version));
-    bind(
-        server,
-        "/feedback",
-        new FeedbackHandler(
-            deps.ledger(), deps.quality(), responder, deps.json(), deps.maxBodyBytes()));
-    bind(server, "/v2", new KServeHealthHandler(deps.probes(), responder, version));
-    bind(
-        server,
-        "/v2/models/",
+    KServeHealthHandler oipServer = new KServeHealthHandler(deps.probes(), version);
+    KServeModelHandler oipModel =
         new KServeModelHandler(
             deps.probes(),
-            deps.pool(),
             deps.engine(),
             new KServeCodec(deps.json(), parser),
             deps.json(),
-            responder,
-            deps.maxBodyBytes(),
-            version));
-  }
-
-  private static void bind(HttpServer server, String path, HttpHandler handler) {
-    server.createContext(path, handler).getFilters().add(new StartTimeFilter());
+            version);
+    List<Route> routes = new ArrayList<>();
+    routes.add(Route.get("/health", new HealthHandler(deps.probes(), version)));
+    routes.add(Route.get("/ready", new ReadyHandler(deps.probes(), deps.quality(), version)));
+    routes.add(MetricsEndpoint.route(deps.registry()));
+    routes.add(
+        Route.post("/predict", new PredictHandler(deps.engine(), parser, version)).on(deps.pool()));
+    routes.add(
+        Route.post("/feedback", new FeedbackHandler(deps.ledger(), deps.quality(), deps.json())));
+    routes.add(Route.get("/v2", oipServer::serverMetadata));
+    routes.add(Route.get("/v2/health/live", oipServer::live));
+    routes.add(Route.get("/v2/health/ready", oipServer::ready));
+    for (String model : List.of("/v2/models/{name}", "/v2/models/{name}/versions/{version}")) {
+      routes.add(Route.get(model, oipModel::metadata));
+      routes.add(Route.get(model + "/ready", oipModel::ready));
+      routes.add(
+          Route.post(model + "/infer", oipModel::infer).accepting(BodyTypes.JSON).on(deps.pool()));
+    }
+    List<String> endpoints = new ArrayList<>();
+    endpoints.add("GET /");
+    routes.forEach(route -> endpoints.add(route.method() + " " + route.path()));
+    routes.add(
+        Route.get("/", new InfoHandler(deps.engine(), deps.lifecycle(), version, endpoints)));
+    return Routes.of(routes);
   }
 }

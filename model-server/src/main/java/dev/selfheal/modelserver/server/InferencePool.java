@@ -1,36 +1,29 @@
 package dev.selfheal.modelserver.server;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.selfheal.modelserver.lifecycle.Threads;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounded threads and a bounded queue for inference requests. HTTP worker threads only hand
- * exchanges over, so probes never wait behind inference; when both the threads and the queue are
- * full the request is shed at once with 503 and {@code Retry-After}. Counts requests in flight so
- * shutdown can drain them.
+ * Bounded threads and a bounded queue for inference. The HTTP layer reads each request on its event
+ * loop and only then hands it here, so a slow client never holds one of these threads, and probes
+ * and {@code /metrics} never wait behind inference. When the threads and the queue are full the
+ * work is refused at once ({@link RejectedExecutionException}: 503 with {@code Retry-After}).
+ * Counts work in flight so shutdown can drain it.
  */
-public final class InferencePool {
+public final class InferencePool implements Executor {
   private final ThreadPoolExecutor executor;
-  private final Responder responder;
   private final Object idle = new Object();
   private int inFlight;
 
-  /** Work to run on an inference thread; may throw anything, the error mapper answers. */
-  @FunctionalInterface
-  public interface Task {
-    /** Handles the exchange completely, including the response. */
-    void run(HttpExchange exchange) throws Exception;
-  }
-
   /** Creates the pool with {@code threads} workers and room for {@code queueCapacity} waiters. */
-  public InferencePool(int threads, int queueCapacity, Responder responder) {
+  public InferencePool(int threads, int queueCapacity) {
     BlockingQueue<Runnable> queue =
         queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
     this.executor =
@@ -42,27 +35,28 @@ public final class InferencePool {
             queue,
             Threads.daemon("inference"),
             new ThreadPoolExecutor.AbortPolicy());
-    this.responder = responder;
   }
 
-  /** Runs {@code task} on an inference thread, or answers 503 at once when saturated. */
-  public void submit(HttpExchange exchange, Task task) {
+  /**
+   * Runs {@code task} on an inference thread.
+   *
+   * @throws RejectedExecutionException at once when the threads and the queue are full
+   */
+  @Override
+  public void execute(Runnable task) {
     enter();
     try {
-      executor.execute(() -> runTask(exchange, task));
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } finally {
+              leave();
+            }
+          });
     } catch (RejectedExecutionException e) {
       leave();
-      responder.fail(exchange, e);
-    }
-  }
-
-  private void runTask(HttpExchange exchange, Task task) {
-    try {
-      task.run(exchange);
-    } catch (Exception e) {
-      responder.fail(exchange, e);
-    } finally {
-      leave();
+      throw e;
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.modelserver.model.InvalidTransactionException;
 import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.runtime.http.HttpError;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,13 +38,13 @@ final class KServeCodec {
   /** Parses an infer request body into one transaction per row. */
   List<Transaction> transactions(JsonNode request) {
     if (request == null || !request.isObject() || !request.path("inputs").isArray()) {
-      throw ApiException.badRequest("inputs", "inputs must be an array of tensors");
+      throw HttpError.badRequest("inputs", "inputs must be an array of tensors");
     }
     Map<String, JsonNode> tensors = new HashMap<>();
     for (JsonNode tensor : request.get("inputs")) {
       String name = tensor.path("name").asText("");
       if (!INPUTS.containsKey(name)) {
-        throw ApiException.badRequest("inputs", "unknown input tensor '" + name + "'");
+        throw HttpError.badRequest("inputs", "unknown input tensor '" + name + "'");
       }
       tensors.put(name, flatten(name, tensor.get("data")));
     }
@@ -51,16 +52,16 @@ final class KServeCodec {
     for (String name : INPUTS.keySet()) {
       JsonNode data = tensors.get(name);
       if (data == null) {
-        throw ApiException.badRequest(name, "input tensor " + name + " is missing");
+        throw HttpError.badRequest(name, "input tensor " + name + " is missing");
       }
       if (rows >= 0 && data.size() != rows) {
-        throw ApiException.badRequest(
+        throw HttpError.badRequest(
             name, "input tensor " + name + " has " + data.size() + " rows, expected " + rows);
       }
       rows = data.size();
     }
     if (rows == 0) {
-      throw ApiException.badRequest("inputs", "tensors hold no rows");
+      throw HttpError.badRequest("inputs", "tensors hold no rows");
     }
     List<Transaction> result = new ArrayList<>(rows);
     for (int row = 0; row < rows; row++) {
@@ -71,7 +72,7 @@ final class KServeCodec {
       try {
         result.add(parser.fromNode(object));
       } catch (InvalidTransactionException e) {
-        throw ApiException.badRequest(e.field(), e.getMessage() + " (row " + row + ")");
+        throw HttpError.badRequest(e.field(), e.getMessage() + " (row " + row + ")");
       }
     }
     return result;
@@ -79,7 +80,7 @@ final class KServeCodec {
 
   private JsonNode flatten(String name, JsonNode data) {
     if (data == null || !data.isArray()) {
-      throw ApiException.badRequest(name, "input tensor " + name + " needs a data array");
+      throw HttpError.badRequest(name, "input tensor " + name + " needs a data array");
     }
     // OIP allows row-major nested data; [[a],[b]] and [a,b] mean the same for a [n,1] tensor.
     var flat = json.createArrayNode();

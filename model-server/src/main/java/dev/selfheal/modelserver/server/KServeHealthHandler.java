@@ -1,48 +1,40 @@
 package dev.selfheal.modelserver.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.selfheal.modelserver.lifecycle.Probes;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import java.util.List;
 import java.util.Map;
 
 /**
  * KServe Open Inference Protocol v2 server endpoints: {@code GET /v2} (server metadata), {@code GET
  * /v2/health/live} and {@code GET /v2/health/ready}, backed by the same probes as {@code /health}
- * and {@code /ready}.
+ * and {@code /ready}. Each method is one route's handler.
  */
-final class KServeHealthHandler implements HttpHandler {
+final class KServeHealthHandler {
   private final Probes probes;
-  private final Responder responder;
   private final String version;
 
-  KServeHealthHandler(Probes probes, Responder responder, String version) {
+  KServeHealthHandler(Probes probes, String version) {
     this.probes = probes;
-    this.responder = responder;
     this.version = version;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
-    try {
-      Requests.requireMethod(exchange, "GET");
-      String path = exchange.getRequestURI().getPath();
-      switch (path) {
-        case "/v2" ->
-            responder.send(exchange, 200, new ServerMetadata("model-server", version, List.of()));
-        case "/v2/health/live" -> {
-          boolean live = probes.liveness().pass();
-          responder.send(exchange, live ? 200 : 503, Map.of("live", live));
-        }
-        case "/v2/health/ready" -> {
-          boolean ready = probes.readiness().pass();
-          responder.send(exchange, ready ? 200 : 503, Map.of("ready", ready));
-        }
-        default -> throw ApiException.notFound("no such path: " + path);
-      }
-    } catch (RuntimeException e) {
-      responder.fail(exchange, e);
-    }
+  /** {@code GET /v2}. */
+  Reply serverMetadata(Request request) {
+    return Reply.json(200, new ServerMetadata("model-server", version, List.of()));
+  }
+
+  /** {@code GET /v2/health/live}. */
+  Reply live(Request request) {
+    boolean live = probes.liveness().pass();
+    return Reply.json(live ? 200 : 503, Map.of("live", live));
+  }
+
+  /** {@code GET /v2/health/ready}. */
+  Reply ready(Request request) {
+    boolean ready = probes.readiness().pass();
+    return Reply.json(ready ? 200 : 503, Map.of("ready", ready));
   }
 
   /**

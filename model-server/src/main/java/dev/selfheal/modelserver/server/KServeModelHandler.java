@@ -2,84 +2,68 @@ package dev.selfheal.modelserver.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.inference.ServedPrediction;
 import dev.selfheal.modelserver.lifecycle.Probes;
 import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.runtime.http.HttpError;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * KServe Open Inference Protocol v2 model endpoints under {@code /v2/models/fraud-detector}:
- * metadata, readiness and {@code /infer}. Inference runs on the bounded pool like {@code /predict}.
+ * KServe Open Inference Protocol v2 model endpoints under {@code /v2/models/fraud-detector} (and
+ * {@code .../versions/<version>}): metadata, readiness and {@code /infer}. Each method is one
+ * route's handler; {@code /infer} runs on the bounded inference pool like {@code /predict}.
  */
-final class KServeModelHandler implements HttpHandler {
+final class KServeModelHandler {
   /** The one model this server hosts. */
   static final String MODEL_NAME = "fraud-detector";
 
-  private static final String BASE = "/v2/models/" + MODEL_NAME;
-
   private final Probes probes;
-  private final InferencePool pool;
   private final InferenceEngine engine;
   private final KServeCodec codec;
   private final ObjectMapper json;
-  private final Responder responder;
-  private final int maxBodyBytes;
   private final String version;
 
   KServeModelHandler(
-      Probes probes,
-      InferencePool pool,
-      InferenceEngine engine,
-      KServeCodec codec,
-      ObjectMapper json,
-      Responder responder,
-      int maxBodyBytes,
-      String version) {
+      Probes probes, InferenceEngine engine, KServeCodec codec, ObjectMapper json, String version) {
     this.probes = probes;
-    this.pool = pool;
     this.engine = engine;
     this.codec = codec;
     this.json = json;
-    this.responder = responder;
-    this.maxBodyBytes = maxBodyBytes;
     this.version = version;
   }
 
-  @Override
-  public void handle(HttpExchange exchange) {
-    try {
-      String path = exchange.getRequestURI().getPath();
-      String versioned = BASE + "/versions/" + version;
-      if (path.startsWith(versioned)) {
-        path = BASE + path.substring(versioned.length());
-      }
-      if (path.equals(BASE) || path.equals(BASE + "/")) {
-        Requests.requireMethod(exchange, "GET");
-        responder.send(exchange, 200, metadata());
-      } else if (path.equals(BASE + "/ready")) {
-        Requests.requireMethod(exchange, "GET");
-        boolean ready = probes.readiness().pass();
-        responder.send(exchange, ready ? 200 : 503, Map.of("name", MODEL_NAME, "ready", ready));
-      } else if (path.equals(BASE + "/infer")) {
-        Requests.requireMethod(exchange, "POST");
-        Requests.requireJson(exchange);
-        pool.submit(exchange, this::infer);
-      } else {
-        throw ApiException.notFound("no such model or path: " + exchange.getRequestURI().getPath());
-      }
-    } catch (RuntimeException e) {
-      responder.fail(exchange, e);
+  /** 404 unless the path names this model (and, when it names one, this version). */
+  private void requireModel(Request request) {
+    String name = request.pathParam("name");
+    String wanted = request.pathParam("version");
+    if (!MODEL_NAME.equals(name) || (wanted != null && !wanted.equals(version))) {
+      throw HttpError.notFound("no such model or version: " + request.path());
     }
   }
 
-  private void infer(HttpExchange exchange) throws Exception {
-    JsonNode request = json.readTree(Requests.body(exchange, maxBodyBytes));
+  /** {@code GET /v2/models/{name}}. */
+  Reply metadata(Request request) {
+    requireModel(request);
+    return Reply.json(200, metadata());
+  }
+
+  /** {@code GET /v2/models/{name}/ready}. */
+  Reply ready(Request request) {
+    requireModel(request);
+    boolean ready = probes.readiness().pass();
+    return Reply.json(ready ? 200 : 503, Map.of("name", MODEL_NAME, "ready", ready));
+  }
+
+  /** {@code POST /v2/models/{name}/infer}. */
+  Reply infer(Request call) throws Exception {
+    requireModel(call);
+    JsonNode request = json.readTree(call.body());
     List<Transaction> rows = codec.transactions(request);
     List<String> labels = new ArrayList<>(rows.size());
     List<Double> confidences = new ArrayList<>(rows.size());
@@ -95,8 +79,7 @@ final class KServeModelHandler implements HttpHandler {
             ? request.get("id").textValue()
             : UUID.randomUUID().toString();
     List<Long> shape = List.of((long) rows.size());
-    responder.send(
-        exchange,
+    return Reply.json(
         200,
         new OipMessages.InferResponse(
             MODEL_NAME,

@@ -1,56 +1,30 @@
 package dev.selfheal.modelserver.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.inference.ServedPrediction;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 
 /**
- * {@code POST /predict}. Cheap checks (path, method, content type) run on the HTTP thread; reading,
- * parsing and inference run on the bounded {@link InferencePool}, which sheds excess load.
+ * {@code POST /predict}: one JSON transaction in, one prediction out. Runs on the {@link
+ * InferencePool} (its route says so), after the HTTP layer has read the whole body.
  */
-final class PredictHandler implements HttpHandler {
-  private final InferencePool pool;
+final class PredictHandler implements Handler {
   private final InferenceEngine engine;
   private final TransactionParser parser;
-  private final Responder responder;
-  private final int maxBodyBytes;
   private final String version;
 
-  PredictHandler(
-      InferencePool pool,
-      InferenceEngine engine,
-      TransactionParser parser,
-      Responder responder,
-      int maxBodyBytes,
-      String version) {
-    this.pool = pool;
+  PredictHandler(InferenceEngine engine, TransactionParser parser, String version) {
     this.engine = engine;
     this.parser = parser;
-    this.responder = responder;
-    this.maxBodyBytes = maxBodyBytes;
     this.version = version;
   }
 
   @Override
-  public void handle(HttpExchange exchange) {
-    try {
-      Requests.requirePath(exchange, "/predict");
-      Requests.requireMethod(exchange, "POST");
-      Requests.requireJson(exchange);
-    } catch (RuntimeException e) {
-      responder.fail(exchange, e);
-      return;
-    }
-    pool.submit(exchange, this::predict);
-  }
-
-  private void predict(HttpExchange exchange) throws Exception {
-    Transaction transaction = parser.parse(Requests.body(exchange, maxBodyBytes));
-    ServedPrediction served = engine.serve(transaction);
-    responder.send(
-        exchange,
+  public Reply handle(Request request) throws Exception {
+    ServedPrediction served = engine.serve(parser.parse(request.body()));
+    return Reply.json(
         200,
         new PredictResponse(
             served.prediction().label(),

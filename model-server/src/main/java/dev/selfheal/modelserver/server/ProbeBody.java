@@ -1,7 +1,7 @@
 package dev.selfheal.modelserver.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.selfheal.modelserver.lifecycle.Check;
+import dev.selfheal.runtime.health.Check;
 import java.util.List;
 
 /**

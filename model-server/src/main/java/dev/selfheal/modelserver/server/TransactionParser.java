@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.modelserver.model.InvalidTransactionException;
 import dev.selfheal.modelserver.model.MerchantCategory;
 import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.runtime.http.HttpError;
 import java.io.IOException;
 
 /**
@@ -27,7 +28,7 @@ public final class TransactionParser {
   /** Maps an already-parsed JSON object. */
   public Transaction fromNode(JsonNode node) {
     if (node == null || !node.isObject()) {
-      throw ApiException.badRequest(null, "body must be a JSON object");
+      throw HttpError.badRequest(null, "body must be a JSON object");
     }
     return new Transaction(
         number(node, "amount"),

@@ -54,18 +54,22 @@ class ServerConfigTest {
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
     "PORT, abc, PORT must be an integer",
-    "PORT, 70000, PORT must be between 0 and 65535",
+    "PORT, 70000, PORT must be in [0, 65535]",
     "MODEL_VERSION, v3.0, MODEL_VERSION must be one of",
     "FAULT_STALL_AFTER_SECONDS, -1, FAULT_STALL_AFTER_SECONDS must be >= 0",
     "FAULT_STALL_AFTER_SECONDS, soon, FAULT_STALL_AFTER_SECONDS must be a number",
-    "FAULT_ERROR_RATE, 1.5, FAULT_ERROR_RATE must be between 0 and 1",
+    "FAULT_ERROR_RATE, 1.5, FAULT_ERROR_RATE must be in [0.0, 1.0]",
     "FAULT_LATENCY_MS, -5, FAULT_LATENCY_MS must be >= 0",
     "ACCURACY_THRESHOLD, NaN, ACCURACY_THRESHOLD must be a number",
-    "ERROR_RATE_THRESHOLD, 2, ERROR_RATE_THRESHOLD must be between 0 and 1",
+    "ERROR_RATE_THRESHOLD, 2, ERROR_RATE_THRESHOLD must be in [0.0, 1.0]",
     "SELF_EVAL_INTERVAL_SECONDS, 0, SELF_EVAL_INTERVAL_SECONDS must be > 0",
     "SHUTDOWN_GRACE_SECONDS, 1e12, SHUTDOWN_GRACE_SECONDS is implausibly large",
-    "PREDICT_THREADS, 0, PREDICT_THREADS must be between 1 and 256",
-    "MAX_BODY_BYTES, 10, MAX_BODY_BYTES must be between 256",
+    "PREDICT_THREADS, 0, PREDICT_THREADS must be in [1, 256]",
+    "MAX_BODY_BYTES, 10, MAX_BODY_BYTES must be in [256, ",
+    "HTTP_HEADER_TIMEOUT_SECONDS, 0, HTTP_HEADER_TIMEOUT_SECONDS must be > 0",
+    "HTTP_BODY_TIMEOUT_SECONDS, x, HTTP_BODY_TIMEOUT_SECONDS must be a number",
+    "HTTP_IDLE_TIMEOUT_SECONDS, -1, HTTP_IDLE_TIMEOUT_SECONDS must be > 0",
+    "HTTP_MAX_CONNECTIONS, 0, HTTP_MAX_CONNECTIONS must be in [1, 1000000]",
     "LIVENESS_TIMEOUT_SECONDS, 1, LIVENESS_TIMEOUT_SECONDS must be at least twice HEARTBEAT_INTERVAL_MS",
   })
   void badValuesFailFastNamingTheVariable(String name, String value, String message) {

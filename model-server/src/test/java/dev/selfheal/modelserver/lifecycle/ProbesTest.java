@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.modelserver.faults.ProbeFiles;
 import dev.selfheal.modelserver.testing.MutableClock;
+import dev.selfheal.runtime.health.ProbeReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.selfheal.modelserver.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.selfheal.testsupport.RawClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -126,6 +127,81 @@ class ModelServerProcessIT {
     assertThat(process.exitValue()).isZero();
     assertThat(Files.readString(dir.resolve("server.log")))
         .contains("Shutdown complete (drained: true)");
+  }
+
+  /**
+   * Clients that send one request after another on keep-alive connections while SIGTERM arrives:
+   * each is told {@code Connection: close} on an answer, none has a request cut off unanswered, and
+   * the process exits 0.
+   */
+  @Test
+  void sigtermUnderKeepAliveLoadLosesNoRequest() throws Exception {
+    int port = freePort();
+    process = launch(Map.of("PORT", Integer.toString(port), "SHUTDOWN_GRACE_SECONDS", "10"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/ready") == 200);
+    List<KeepAliveLoop> loops = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      loops.add(new KeepAliveLoop(port, i % 2 == 0 ? "GET /health" : "POST /predict"));
+    }
+    loops.forEach(Thread::start);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> loops.stream().allMatch(l -> l.answered > 20));
+
+    process.destroy(); // SIGTERM
+
+    for (KeepAliveLoop loop : loops) {
+      loop.join(20_000);
+      assertThat(loop.isAlive()).isFalse();
+      assertThat(loop.lost).as("requests written but never answered").isZero();
+      assertThat(loop.toldToClose).as("answered with Connection: close").isTrue();
+    }
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+  }
+
+  /** One client sending requests back to back on one keep-alive connection until told to close. */
+  private static final class KeepAliveLoop extends Thread {
+    private final int port;
+    private final String request;
+    volatile int answered;
+    volatile int lost;
+    volatile boolean toldToClose;
+
+    KeepAliveLoop(int port, String methodAndPath) {
+      this.port = port;
+      this.request =
+          methodAndPath.startsWith("POST")
+              ? methodAndPath
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                  + BODY.length()
+                  + "\r\n\r\n"
+                  + BODY
+              : methodAndPath + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    }
+
+    @Override
+    public void run() {
+      try (RawClient connection = new RawClient(port)) {
+        while (!toldToClose) {
+          connection.send(request);
+          String answer;
+          try {
+            answer = connection.readResponse();
+          } catch (IOException e) {
+            lost++;
+            return;
+          }
+          answered++;
+          toldToClose = answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close");
+        }
+      } catch (IOException e) {
+        // Writing failed: the request never reached the server, so nothing was lost.
+      }
+    }
   }
 
   @Test

@@ -3,7 +3,10 @@ package dev.selfheal.modelserver.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.selfheal.modelserver.model.InvalidTransactionException;
 import dev.selfheal.modelserver.testing.TestServer;
+import dev.selfheal.runtime.http.ErrorMapper;
+import dev.selfheal.runtime.http.HttpError;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -207,9 +210,10 @@ class BadInputTest {
 
   @Test
   void errorMapperKeepsServerFailuresGeneric() {
-    ErrorMapper mapper = new ErrorMapper();
-    assertThat(mapper.map(new java.io.EOFException("client went away")).status()).isEqualTo(400);
-    ApiException unexpected = mapper.map(new NullPointerException("secret detail"));
+    ErrorMapper mapper = ModelErrors.mapper();
+    assertThat(mapper.map(new InvalidTransactionException("amount", "bad")).field())
+        .isEqualTo("amount");
+    HttpError unexpected = mapper.map(new NullPointerException("secret detail"));
     assertThat(unexpected.status()).isEqualTo(500);
     assertThat(unexpected.getMessage()).isEqualTo("internal server error");
   }
