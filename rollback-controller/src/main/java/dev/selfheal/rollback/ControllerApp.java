@@ -1,6 +1,5 @@
 package dev.selfheal.rollback;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.rollback.act.RollbackExecutor;
 import dev.selfheal.rollback.config.ControllerConfig;
 import dev.selfheal.rollback.controller.DeploymentWatcher;
@@ -11,20 +10,27 @@ import dev.selfheal.rollback.decide.RollbackPolicy;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
 import dev.selfheal.rollback.observe.ClusterReader;
+import dev.selfheal.rollback.observe.InvalidPayloadException;
 import dev.selfheal.rollback.observe.RolloutHealth;
 import dev.selfheal.rollback.server.AlertsHandler;
 import dev.selfheal.rollback.server.BearerToken;
 import dev.selfheal.rollback.server.HealthHandler;
-import dev.selfheal.rollback.server.NotFoundHandler;
 import dev.selfheal.rollback.server.ReadyHandler;
+import dev.selfheal.runtime.http.ErrorMapper;
+import dev.selfheal.runtime.http.HttpError;
+import dev.selfheal.runtime.http.HttpLimits;
+import dev.selfheal.runtime.http.HttpService;
+import dev.selfheal.runtime.http.MetricsEndpoint;
+import dev.selfheal.runtime.http.Route;
+import dev.selfheal.runtime.http.Routes;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,20 +42,20 @@ public final class ControllerApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControllerApp.class);
 
-  private final HttpServer server;
-  private final ExecutorService httpExecutor;
+  private final HttpService server;
+  private final ExecutorService alertWorkers;
   private final LeaderGate leaderGate;
   private final DeploymentWatcher watcher;
   private final Reconciler reconciler;
 
   private ControllerApp(
-      HttpServer server,
-      ExecutorService httpExecutor,
+      HttpService server,
+      ExecutorService alertWorkers,
       LeaderGate leaderGate,
       DeploymentWatcher watcher,
       Reconciler reconciler) {
     this.server = server;
-    this.httpExecutor = httpExecutor;
+    this.alertWorkers = alertWorkers;
     this.leaderGate = leaderGate;
     this.watcher = watcher;
     this.reconciler = reconciler;
@@ -64,15 +70,14 @@ public final class ControllerApp implements AutoCloseable {
    * @param clock time source
    * @param listener patch listener (benchmarks), may be null
    * @return the running controller
-   * @throws IOException when the port cannot be bound
+   * @throws IllegalStateException naming the port and {@code PORT} when it cannot be bound
    */
   public static ControllerApp start(
       ControllerConfig config,
       KubernetesClient client,
       PrometheusRegistry registry,
       Clock clock,
-      RollbackExecutor.PatchListener listener)
-      throws IOException {
+      RollbackExecutor.PatchListener listener) {
     ControllerMetrics metrics = new ControllerMetrics(registry);
     RollbackDecider decider =
         new RollbackDecider(
@@ -102,24 +107,55 @@ public final class ControllerApp implements AutoCloseable {
     }
     metrics.leader(false);
 
-    HttpServer server = HttpServer.create(new InetSocketAddress(config.port()), 64);
-    ExecutorService httpExecutor = Executors.newFixedThreadPool(4);
-    server.setExecutor(httpExecutor);
-    server.createContext(
-        "/alerts",
-        new AlertsHandler(
-            new BearerToken(config.webhookToken()),
-            new AlertPayloadParser(config.alertNames()),
-            reconciler,
-            metrics,
-            config.maxBodyBytes()));
-    server.createContext("/healthz", new HealthHandler());
-    server.createContext(
-        "/readyz",
-        new ReadyHandler(reconciler::leading, () -> watcher == null || watcher.synced()));
-    server.createContext("/metrics", new MetricsHandler(registry));
-    server.createContext("/", new NotFoundHandler());
-    server.start();
+    // Webhook deliveries call the API server, so they run here, never on the HTTP event loop; a
+    // full queue answers 503 and Alertmanager retries.
+    ThreadPoolExecutor alertWorkers =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(32),
+            runnable -> {
+              Thread thread = new Thread(runnable, "alerts");
+              thread.setDaemon(true);
+              return thread;
+            });
+    ReadyHandler ready =
+        new ReadyHandler(reconciler::leading, () -> watcher == null || watcher.synced());
+    HealthHandler health = new HealthHandler();
+    HttpService server =
+        HttpService.builder()
+            .port(config.port(), "PORT")
+            .limits(HttpLimits.defaults().withMaxBodyBytes(config.maxBodyBytes()))
+            .errors(
+                ErrorMapper.builder()
+                    .map(
+                        InvalidPayloadException.class,
+                        e -> HttpError.badRequest(e.field(), e.getMessage()))
+                    .build())
+            .observer(
+                (method, route, status, seconds) -> {
+                  if (route.equals("/alerts")) {
+                    metrics.webhookRequest(status);
+                  }
+                })
+            .routes(
+                Routes.of(
+                    Route.post(
+                            "/alerts",
+                            new AlertsHandler(
+                                new BearerToken(config.webhookToken()),
+                                new AlertPayloadParser(config.alertNames()),
+                                reconciler))
+                        .on(alertWorkers),
+                    Route.get("/health", health),
+                    Route.get("/ready", ready),
+                    // The Kubernetes components' spelling, kept for manifests written against it.
+                    Route.get("/healthz", health),
+                    Route.get("/readyz", ready),
+                    MetricsEndpoint.route(registry)))
+            .start();
 
     LeaderGate gate =
         new LeaderGate(
@@ -147,16 +183,16 @@ public final class ControllerApp implements AutoCloseable {
     gate.start();
     LOG.info(
         "Rollback controller listening on port {} (namespaces {}, dry-run {}, watch {})",
-        server.getAddress().getPort(),
+        server.port(),
         config.namespaces(),
         config.dryRun(),
         config.watchEnabled());
-    return new ControllerApp(server, httpExecutor, gate, watcher, reconciler);
+    return new ControllerApp(server, alertWorkers, gate, watcher, reconciler);
   }
 
   /** The bound port (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** Whether this instance currently acts. */
@@ -169,14 +205,26 @@ public final class ControllerApp implements AutoCloseable {
     return watcher == null || watcher.synced();
   }
 
+  /**
+   * The SIGTERM path: webhook deliveries in progress finish (new answers say {@code Connection:
+   * close}) for up to {@code grace}, then the controller stops acting and releases the Lease.
+   *
+   * @return true when the HTTP drain finished in time
+   */
+  public boolean shutdownGracefully(Duration grace) {
+    boolean drained = server.drain(grace);
+    close();
+    return drained;
+  }
+
   /** Stops acting, releases the Lease, stops the HTTP server. */
   @Override
   public void close() {
+    server.close();
+    alertWorkers.shutdownNow();
     leaderGate.close();
     if (watcher != null) {
       watcher.close();
     }
-    server.stop(0);
-    httpExecutor.shutdownNow();
   }
 }

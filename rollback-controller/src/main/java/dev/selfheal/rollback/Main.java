@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +16,9 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  // Well inside the manifest's terminationGracePeriodSeconds (15 s).
+  // Well inside the manifest's terminationGracePeriodSeconds (15 s): webhook deliveries in progress
+  // get DRAIN_WAIT, the whole shutdown (the Lease release included) SHUTDOWN_WAIT.
+  private static final Duration DRAIN_WAIT = Duration.ofSeconds(4);
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(8);
 
   private Main() {}
@@ -26,12 +27,9 @@ public final class Main {
    * Starts the controller.
    *
    * @param args ignored
-   * @throws IOException when the port cannot be bound
    * @throws InterruptedException when interrupted while running
    */
-  public static void main(String[] args) throws IOException, InterruptedException {
-    // Without this the JDK HttpServer delays small responses by up to 40 ms (Nagle).
-    System.setProperty("sun.net.httpserver.nodelay", "true");
+  public static void main(String[] args) throws InterruptedException {
     ControllerConfig config;
     try {
       config = ControllerConfig.fromEnv(System.getenv());
@@ -43,7 +41,15 @@ public final class Main {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    ControllerApp app = ControllerApp.start(config, client, registry, Clock.systemUTC(), null);
+    ControllerApp app;
+    try {
+      app = ControllerApp.start(config, client, registry, Clock.systemUTC(), null);
+    } catch (IllegalStateException e) {
+      LOG.error("Start-up failed: {}", e.getMessage());
+      client.close();
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -52,18 +58,22 @@ public final class Main {
                   LOG.info("Shutting down: releasing the Lease");
                   // Releasing needs the API server; if it is unreachable, do not outlive the
                   // pod's grace period waiting for it (the Lease then simply expires).
-                  Thread closer = new Thread(app::close, "close");
+                  Thread closer = new Thread(() -> app.shutdownGracefully(DRAIN_WAIT), "close");
                   closer.start();
                   try {
                     closer.join(SHUTDOWN_WAIT.toMillis());
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
-                  if (closer.isAlive()) {
+                  boolean clean = !closer.isAlive();
+                  if (!clean) {
                     LOG.warn("Lease not released within {}; it will expire", SHUTDOWN_WAIT);
                   }
                   client.close();
                   stopped.countDown();
+                  // A clean stop is exit 0, not the JVM's 143 for SIGTERM (Kubernetes would
+                  // record "Error").
+                  Runtime.getRuntime().halt(clean ? 0 : 1);
                 },
                 "shutdown"));
     stopped.await();

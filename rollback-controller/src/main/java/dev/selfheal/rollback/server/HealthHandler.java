@@ -1,20 +1,18 @@
 package dev.selfheal.rollback.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import java.util.Map;
 
 /**
- * {@code GET /healthz}: liveness. The process serves HTTP, so it is alive; it checks no dependency,
+ * {@code GET /health}: liveness. The process serves HTTP, so it is alive; it checks no dependency,
  * because restarting the controller would not fix an unreachable API server.
  */
-public final class HealthHandler implements HttpHandler {
+public final class HealthHandler implements Handler {
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      HttpJson.send(exchange, 200, Map.of("status", "ok"));
-    }
+  public Reply handle(Request request) {
+    return Reply.json(200, Map.of("status", "ok"));
   }
 }

@@ -1,18 +1,18 @@
 package dev.selfheal.rollback.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /readyz}: 200 only while this instance leads and its watch caches are synced, so the
+ * {@code GET /ready}: 200 only while this instance leads and its watch caches are synced, so the
  * Service sends Alertmanager's webhooks to the leader and nowhere else.
  */
-public final class ReadyHandler implements HttpHandler {
+public final class ReadyHandler implements Handler {
 
   private final BooleanSupplier leading;
   private final BooleanSupplier synced;
@@ -29,15 +29,13 @@ public final class ReadyHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      boolean isLeader = leading.getAsBoolean();
-      boolean isSynced = synced.getAsBoolean();
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("ready", isLeader && isSynced);
-      body.put("leader", isLeader);
-      body.put("watchSynced", isSynced);
-      HttpJson.send(exchange, isLeader && isSynced ? 200 : 503, body);
-    }
+  public Reply handle(Request request) {
+    boolean isLeader = leading.getAsBoolean();
+    boolean isSynced = synced.getAsBoolean();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("ready", isLeader && isSynced);
+    body.put("leader", isLeader);
+    body.put("watchSynced", isSynced);
+    return Reply.json(isLeader && isSynced ? 200 : 503, body);
   }
 }

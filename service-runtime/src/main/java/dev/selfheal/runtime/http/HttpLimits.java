@@ -54,6 +54,18 @@ public record HttpLimits(
         4096);
   }
 
+  /** These limits with another default body limit. */
+  public HttpLimits withMaxBodyBytes(int bytes) {
+    return new HttpLimits(
+        maxRequestLineBytes,
+        maxHeaderBytes,
+        bytes,
+        headerTimeout,
+        bodyTimeout,
+        idleTimeout,
+        maxConnections);
+  }
+
   /**
    * Reads the limits from the environment ({@code HTTP_HEADER_TIMEOUT_SECONDS}, {@code
    * HTTP_BODY_TIMEOUT_SECONDS}, {@code HTTP_IDLE_TIMEOUT_SECONDS}, {@code HTTP_MAX_CONNECTIONS},
