@@ -94,7 +94,7 @@ public final class ModelServer implements AutoCloseable {
     FaultInjector faults = new FaultInjector(config.faults(), clock, start);
     PredictionLedger ledger = new PredictionLedger(config.feedbackCapacity());
     InferenceEngine engine = new InferenceEngine(faults, quality, metrics, heartbeat, ledger);
-    ObjectMapper json = Json.mapper();
+    ObjectMapper json = Json.snakeCaseMapper();
     InferencePool pool = new InferencePool(config.predictThreads(), config.predictQueueCapacity());
     metrics.registerInFlight(registry, pool::inFlight);
 

@@ -23,8 +23,6 @@ public final class Main {
    * @param args ignored; configuration comes from environment variables (see docs/recommender.md)
    */
   public static void main(String[] args) throws Exception {
-    // Without this the JDK server delays small responses by ~40 ms (Nagle + delayed ACK).
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     RecommenderConfig config;
     try {
       config = RecommenderConfig.fromEnv(System.getenv());
@@ -35,12 +33,27 @@ public final class Main {
     }
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    RecommenderApp app =
-        RecommenderApp.start(
-            config,
-            registry,
-            new RedisEmbeddingSource(config.redis(), config.warmUp()),
-            new HttpProfileClient(config.profile(), new ObjectMapper()));
-    Runtime.getRuntime().addShutdownHook(new Thread(app::shutdownGracefully, "shutdown-drain"));
+    RecommenderApp app;
+    try {
+      app =
+          RecommenderApp.start(
+              config,
+              registry,
+              new RedisEmbeddingSource(config.redis(), config.warmUp()),
+              new HttpProfileClient(config.profile(), new ObjectMapper()));
+    } catch (IllegalStateException e) {
+      LOG.error("Start-up failed: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  boolean drained = app.shutdownGracefully();
+                  // A drained SIGTERM is a clean exit, not the JVM's 143 (Kubernetes: "Error").
+                  Runtime.getRuntime().halt(drained ? 0 : 1);
+                },
+                "shutdown-drain"));
   }
 }

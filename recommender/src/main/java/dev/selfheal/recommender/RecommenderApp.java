@@ -1,7 +1,5 @@
 package dev.selfheal.recommender;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.recommender.cache.RecommendationCache;
 import dev.selfheal.recommender.config.RecommenderConfig;
 import dev.selfheal.recommender.embeddings.EmbeddingSource;
@@ -12,19 +10,21 @@ import dev.selfheal.recommender.profile.ProfileBreakerFactory;
 import dev.selfheal.recommender.profile.ProfileClient;
 import dev.selfheal.recommender.profile.ProfileLookup;
 import dev.selfheal.recommender.server.HealthHandler;
-import dev.selfheal.recommender.server.NotFoundHandler;
 import dev.selfheal.recommender.server.ReadyHandler;
 import dev.selfheal.recommender.server.RecommendationsHandler;
+import dev.selfheal.recommender.server.RecommenderErrors;
 import dev.selfheal.recommender.server.StartupHandler;
 import dev.selfheal.recommender.service.RecommendationService;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import dev.selfheal.runtime.http.HttpLimits;
+import dev.selfheal.runtime.http.HttpService;
+import dev.selfheal.runtime.http.MetricsEndpoint;
+import dev.selfheal.runtime.http.Route;
+import dev.selfheal.runtime.http.Routes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,13 +39,14 @@ public final class RecommenderApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecommenderApp.class);
 
-  /** Routed paths. */
+  /** Routed paths (the manifest's probes must name some of them; a test checks both). */
   public static final List<String> ENDPOINTS =
       List.of("/startup", "/health", "/ready", "/recommendations", "/metrics");
 
   private final RecommenderConfig config;
-  private final HttpServer server;
-  private final ExecutorService workers;
+  private final Routes routes;
+  private final ThreadPoolExecutor workers;
+  private HttpService server;
   private final WarmUp warmUp;
   private final Heartbeat heartbeat;
   private final Lifecycle lifecycle = new Lifecycle();
@@ -56,16 +57,20 @@ public final class RecommenderApp implements AutoCloseable {
       RecommenderConfig config,
       PrometheusRegistry registry,
       EmbeddingSource source,
-      ProfileClient profileClient)
-      throws IOException {
+      ProfileClient profileClient) {
     this.config = config;
-    ObjectMapper mapper = new ObjectMapper();
     AtomicInteger threadNumber = new AtomicInteger();
+    // Requests that may call the profile API run here, never on the HTTP event loop; a full queue
+    // answers 503 at once instead of queueing without bound.
     this.workers =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             config.httpThreads(),
+            config.httpThreads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(256),
             r -> {
-              Thread t = new Thread(r, "http-worker-" + threadNumber.incrementAndGet());
+              Thread t = new Thread(r, "request-worker-" + threadNumber.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -83,15 +88,14 @@ public final class RecommenderApp implements AutoCloseable {
     RecommendationService service =
         new RecommendationService(warmUp::embeddings, profiles, cache, registry);
 
-    this.server = HttpServer.create(new InetSocketAddress(config.port()), 0);
-    server.createContext("/startup", new StartupHandler(mapper, warmUp));
-    server.createContext("/health", new HealthHandler(mapper, heartbeat));
-    server.createContext("/ready", new ReadyHandler(mapper, warmUp, lifecycle, profiles));
-    server.createContext(
-        "/recommendations", new RecommendationsHandler(mapper, service, config.limits()));
-    server.createContext("/metrics", new MetricsHandler(registry));
-    server.createContext("/", new NotFoundHandler(mapper, ENDPOINTS));
-    server.setExecutor(workers);
+    this.routes =
+        Routes.of(
+            Route.get("/startup", new StartupHandler(warmUp)),
+            Route.get("/health", new HealthHandler(heartbeat)),
+            Route.get("/ready", new ReadyHandler(warmUp, lifecycle, profiles)),
+            Route.get("/recommendations", new RecommendationsHandler(service, config.limits()))
+                .on(workers),
+            MetricsEndpoint.route(registry));
   }
 
   /**
@@ -106,10 +110,15 @@ public final class RecommenderApp implements AutoCloseable {
       RecommenderConfig config,
       PrometheusRegistry registry,
       EmbeddingSource source,
-      ProfileClient profileClient)
-      throws IOException {
+      ProfileClient profileClient) {
     RecommenderApp app = new RecommenderApp(config, registry, source, profileClient);
-    app.server.start();
+    app.server =
+        HttpService.builder()
+            .port(config.port(), "PORT")
+            .limits(HttpLimits.defaults())
+            .errors(RecommenderErrors.mapper())
+            .routes(app.routes)
+            .start();
     app.heartbeat.start();
     app.warmUp.start();
     LOG.info("Recommender listening on port {}; loading embeddings in the background", app.port());
@@ -118,7 +127,12 @@ public final class RecommenderApp implements AutoCloseable {
 
   /** The bound port (useful with PORT=0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
+  }
+
+  /** The route table. */
+  public Routes routes() {
+    return routes;
   }
 
   /** The start-up load. */
@@ -139,9 +153,11 @@ public final class RecommenderApp implements AutoCloseable {
   /**
    * Graceful stop for SIGTERM: readiness turns 503 at once, the port stays open for the drain
    * period so the endpoint removal can propagate, then requests in flight get the grace period to
-   * finish.
+   * finish (answers from then on say {@code Connection: close}).
+   *
+   * @return true when every request in flight finished in time
    */
-  public void shutdownGracefully() {
+  public boolean shutdownGracefully() {
     Duration drain = config.lifecycle().drain();
     LOG.info("Shutdown requested: readiness now 503; draining for {} s", drain.toSeconds());
     lifecycle.startDraining();
@@ -150,28 +166,22 @@ public final class RecommenderApp implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    stop((int) config.lifecycle().grace().toSeconds());
-    LOG.info("Recommender stopped");
+    boolean drained = server.drain(config.lifecycle().grace());
+    stopWork();
+    LOG.info("Recommender stopped (drained: {})", drained);
+    return drained;
   }
 
-  private void stop(int graceSeconds) {
-    server.stop(graceSeconds);
+  private void stopWork() {
     warmUp.close();
     heartbeat.close();
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(Math.max(1, graceSeconds), TimeUnit.SECONDS)) {
-        workers.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    workers.shutdownNow();
   }
 
   /** Immediate stop (tests). */
   @Override
   public void close() {
-    stop(0);
+    server.close();
+    stopWork();
   }
 }

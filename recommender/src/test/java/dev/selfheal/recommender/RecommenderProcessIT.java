@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.selfheal.recommender.loader.EmbeddingLoader;
 import dev.selfheal.recommender.loader.LoaderConfig;
-import dev.selfheal.recommender.testing.FreePort;
 import dev.selfheal.recommender.testing.HttpProbe;
 import dev.selfheal.recommender.testing.RedisProcess;
+import dev.selfheal.testsupport.FreePort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +99,8 @@ class RecommenderProcessIT {
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(Files.readString(output))
           .contains("Shutdown requested")
-          .contains("Recommender stopped");
+          .contains("Recommender stopped (drained: true)");
+      assertThat(process.exitValue()).as("a clean drain is exit 0, not 143").isZero();
     }
   }
 }

@@ -27,6 +27,21 @@ public final class SlowClients implements AutoCloseable {
   public static SlowClients open(
       int port, int tricklers, String headPath, int stallersPerPath, List<String> bodyPaths)
       throws IOException {
+    return open(port, tricklers, headPath, stallersPerPath, "POST", bodyPaths);
+  }
+
+  /**
+   * Opens the attack with the stalled bodies sent with {@code bodyMethod} (a GET endpoint reads a
+   * body it is sent, too).
+   */
+  public static SlowClients open(
+      int port,
+      int tricklers,
+      String headPath,
+      int stallersPerPath,
+      String bodyMethod,
+      List<String> bodyPaths)
+      throws IOException {
     SlowClients attack = new SlowClients();
     try {
       for (int i = 0; i < tricklers; i++) {
@@ -38,7 +53,8 @@ public final class SlowClients implements AutoCloseable {
           attack.connections.add(
               new RawClient(port)
                   .send(
-                      "POST "
+                      bodyMethod
+                          + " "
                           + path
                           + " HTTP/1.1\r\nHost: attacker\r\nContent-Type: application/json\r\n"
                           + "Authorization: Bearer attacker\r\nContent-Length: 1000\r\n\r\n{"));

@@ -1,5 +1,6 @@
 package dev.selfheal.recommender.config;
 
+import dev.selfheal.runtime.config.EnvReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

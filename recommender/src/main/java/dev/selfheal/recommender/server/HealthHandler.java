@@ -1,8 +1,9 @@
 package dev.selfheal.recommender.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import dev.selfheal.recommender.health.Heartbeat;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import java.util.Map;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Map;
  * restarting every pod because a dependency is down turns a partial outage into a full one and a
  * crash loop.
  */
-public final class HealthHandler extends JsonHandler {
+public final class HealthHandler implements Handler {
 
   /** Dependencies this probe leaves out on purpose, and why; shown in the body for learners. */
   static final Map<String, String> NOT_CHECKED =
@@ -36,20 +37,18 @@ public final class HealthHandler extends JsonHandler {
   private final Heartbeat heartbeat;
 
   /**
-   * @param mapper JSON mapper
    * @param heartbeat worker heartbeat
    */
-  public HealthHandler(ObjectMapper mapper, Heartbeat heartbeat) {
-    super(mapper, "GET");
+  public HealthHandler(Heartbeat heartbeat) {
     this.heartbeat = heartbeat;
   }
 
   @Override
-  protected JsonResponse respond(HttpExchange exchange) {
+  public Reply handle(Request request) {
     boolean ok = heartbeat.isHealthy();
     WorkerCheck workers =
         new WorkerCheck(
             ok, heartbeat.age().toMillis() / 1000.0, heartbeat.stallThreshold().toSeconds());
-    return new JsonResponse(ok ? 200 : 503, new Body(ok ? "ok" : "stalled", workers, NOT_CHECKED));
+    return Reply.json(ok ? 200 : 503, new Body(ok ? "ok" : "stalled", workers, NOT_CHECKED));
   }
 }

@@ -1,11 +1,12 @@
 package dev.selfheal.recommender.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import dev.selfheal.recommender.embeddings.WarmUp;
 import dev.selfheal.recommender.health.Lifecycle;
 import dev.selfheal.recommender.profile.ProfileLookup;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
@@ -15,7 +16,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * empty the Service's endpoints at once, while a degraded (popular) answer is still an answer.
  * Redis is not consulted either: after start-up every answer comes from memory.
  */
-public final class ReadyHandler extends JsonHandler {
+public final class ReadyHandler implements Handler {
 
   /**
    * @param ok whether this check passes
@@ -46,21 +47,18 @@ public final class ReadyHandler extends JsonHandler {
   private final ProfileLookup profiles;
 
   /**
-   * @param mapper JSON mapper
    * @param warmUp the start-up load
    * @param lifecycle shutdown flag
    * @param profiles breaker holder
    */
-  public ReadyHandler(
-      ObjectMapper mapper, WarmUp warmUp, Lifecycle lifecycle, ProfileLookup profiles) {
-    super(mapper, "GET");
+  public ReadyHandler(WarmUp warmUp, Lifecycle lifecycle, ProfileLookup profiles) {
     this.warmUp = warmUp;
     this.lifecycle = lifecycle;
     this.profiles = profiles;
   }
 
   @Override
-  protected JsonResponse respond(HttpExchange exchange) {
+  public Reply handle(Request request) {
     boolean loaded = warmUp.isLoaded();
     boolean draining = lifecycle.isDraining();
     CircuitBreaker.State state = profiles.breaker().getState();
@@ -77,6 +75,6 @@ public final class ReadyHandler extends JsonHandler {
                     : "answers fall back to popular items (degraded: true)"),
             new Dependency(
                 null, false, "read once at start-up; answers are served from memory afterwards"));
-    return new JsonResponse(loaded && !draining ? 200 : 503, body);
+    return Reply.json(loaded && !draining ? 200 : 503, body);
   }
 }

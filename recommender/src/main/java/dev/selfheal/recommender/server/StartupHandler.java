@@ -1,15 +1,16 @@
 package dev.selfheal.recommender.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import dev.selfheal.recommender.embeddings.WarmUp;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 
 /**
  * {@code GET /startup}, for the startupProbe: 200 once the embeddings are in memory, 503 before.
  * The kubelet holds liveness and readiness back until this succeeds, so the slow warm-up is
  * budgeted here, not in liveness delays.
  */
-public final class StartupHandler extends JsonHandler {
+public final class StartupHandler implements Handler {
 
   /**
    * @param status "started" or "starting"
@@ -20,18 +21,16 @@ public final class StartupHandler extends JsonHandler {
   private final WarmUp warmUp;
 
   /**
-   * @param mapper JSON mapper
    * @param warmUp the start-up load
    */
-  public StartupHandler(ObjectMapper mapper, WarmUp warmUp) {
-    super(mapper, "GET");
+  public StartupHandler(WarmUp warmUp) {
     this.warmUp = warmUp;
   }
 
   @Override
-  protected JsonResponse respond(HttpExchange exchange) {
+  public Reply handle(Request request) {
     boolean loaded = warmUp.isLoaded();
-    return new JsonResponse(
+    return Reply.json(
         loaded ? 200 : 503, new Body(loaded ? "started" : "starting", warmUp.status()));
   }
 }

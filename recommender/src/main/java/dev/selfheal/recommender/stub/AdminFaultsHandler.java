@@ -2,12 +2,11 @@ package dev.selfheal.recommender.stub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import dev.selfheal.recommender.server.BadRequestException;
-import dev.selfheal.recommender.server.JsonHandler;
-import dev.selfheal.recommender.server.JsonResponse;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,39 +16,35 @@ import org.slf4j.LoggerFactory;
  * as {@code {"outage": true}} or {@code {"latencyMs": 800, "errorRate": 0.5}} changes the fields
  * given.
  */
-final class AdminFaultsHandler extends JsonHandler {
+final class AdminFaultsHandler implements Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminFaultsHandler.class);
-  private static final int MAX_BODY = 4096;
 
+  /** Largest accepted body. */
+  static final int MAX_BODY = 4096;
+
+  private final ObjectMapper mapper;
   private final AtomicReference<Faults> faults;
 
   AdminFaultsHandler(ObjectMapper mapper, AtomicReference<Faults> faults) {
-    super(mapper, "GET", "POST");
+    this.mapper = mapper;
     this.faults = faults;
   }
 
   @Override
-  protected JsonResponse respond(HttpExchange exchange) throws IOException {
-    if ("POST".equals(exchange.getRequestMethod())) {
-      Faults updated = merge(faults.get(), readBody(exchange));
+  public Reply handle(Request request) {
+    if ("POST".equals(request.method())) {
+      Faults updated = merge(faults.get(), readBody(request.body()));
       faults.set(updated);
       LOG.info("Fault switches changed: {}", updated);
     }
-    return new JsonResponse(200, faults.get());
+    return Reply.json(200, faults.get());
   }
 
-  private JsonNode readBody(HttpExchange exchange) throws IOException {
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(MAX_BODY + 1);
-    }
-    if (body.length > MAX_BODY) {
-      throw new BadRequestException("body", "body larger than " + MAX_BODY + " bytes");
-    }
+  private JsonNode readBody(byte[] body) {
     JsonNode node;
     try {
-      node = mapper().readTree(body);
+      node = mapper.readTree(body);
     } catch (IOException e) {
       throw new BadRequestException("body", "body is not valid JSON");
     }

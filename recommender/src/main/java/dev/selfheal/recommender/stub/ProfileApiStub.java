@@ -18,7 +18,6 @@ public final class ProfileApiStub {
    * @param args ignored
    */
   public static void main(String[] args) throws Exception {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     StubConfig config;
     try {
       config = StubConfig.fromEnv(System.getenv());

@@ -1,46 +1,40 @@
 package dev.selfheal.recommender.stub;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import dev.selfheal.recommender.server.ErrorMapper.ErrorBody;
-import dev.selfheal.recommender.server.JsonHandler;
-import dev.selfheal.recommender.server.JsonResponse;
+import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.HttpError;
+import dev.selfheal.runtime.http.Reply;
+import dev.selfheal.runtime.http.Request;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code GET /profiles/<user>} with the configured latency, error rate and outage applied. */
-final class ProfileHandler extends JsonHandler {
+final class ProfileHandler implements Handler {
 
   private final ProfileGenerator profiles;
   private final AtomicReference<Faults> faults;
 
-  ProfileHandler(ObjectMapper mapper, ProfileGenerator profiles, AtomicReference<Faults> faults) {
-    super(mapper, "GET");
+  ProfileHandler(ProfileGenerator profiles, AtomicReference<Faults> faults) {
     this.profiles = profiles;
     this.faults = faults;
   }
 
   @Override
-  protected JsonResponse respond(HttpExchange exchange) {
+  public Reply handle(Request request) throws InterruptedException {
     Faults current = faults.get();
     if (current.outage()) {
-      return new JsonResponse(503, new ErrorBody("profile API outage (switched on)", null));
+      throw HttpError.unavailable("outage", "profile API outage (switched on)");
     }
     if (current.latencyMs() > 0) {
-      try {
-        Thread.sleep(current.latencyMs());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new JsonResponse(503, new ErrorBody("interrupted", null));
-      }
+      Thread.sleep(current.latencyMs());
     }
     if (current.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < current.errorRate()) {
-      return new JsonResponse(500, new ErrorBody("injected error", null));
+      throw new HttpError(500, "injected_error", null, "injected error", Map.of());
     }
-    String user = exchange.getRequestURI().getPath().substring("/profiles/".length());
+    String user = request.pathParam("user");
     return profiles
         .profile(user)
-        .map(p -> new JsonResponse(200, p))
-        .orElseGet(() -> new JsonResponse(404, new ErrorBody("unknown user", "user")));
+        .map(p -> Reply.json(200, p))
+        .orElseThrow(() -> new HttpError(404, "unknown_user", "user", "unknown user", Map.of()));
   }
 }

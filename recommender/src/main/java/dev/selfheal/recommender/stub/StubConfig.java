@@ -1,6 +1,6 @@
 package dev.selfheal.recommender.stub;
 
-import dev.selfheal.recommender.config.EnvReader;
+import dev.selfheal.runtime.config.EnvReader;
 import java.util.Map;
 
 /**

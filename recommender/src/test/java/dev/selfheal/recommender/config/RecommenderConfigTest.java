@@ -3,6 +3,7 @@ package dev.selfheal.recommender.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.selfheal.runtime.config.EnvReader;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class RecommenderConfigTest {
         .withMessageStartingWith("CACHE_MAX_BYTES must be in");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RecommenderConfig.fromEnv(Map.of("PROFILE_CB_FAILURE_RATE", "NaN")))
-        .withMessageStartingWith("PROFILE_CB_FAILURE_RATE must be in");
+        .withMessageStartingWith("PROFILE_CB_FAILURE_RATE must be a number");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RecommenderConfig.fromEnv(Map.of("PROFILE_CB_FAILURE_RATE", "lots")))
         .withMessageStartingWith("PROFILE_CB_FAILURE_RATE must be a number");

@@ -41,9 +41,7 @@ class DockerfileTest {
     List<String> lines = Files.readAllLines(DOCKERFILE);
     String entrypoint =
         lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
-    assertThat(entrypoint)
-        .startsWith("ENTRYPOINT [\"java\"")
-        .contains("sun.net.httpserver.nodelay=true");
+    assertThat(entrypoint).startsWith("ENTRYPOINT [\"java\"").doesNotContain("sun.net.httpserver");
     assertThat(lines).anyMatch(l -> l.matches("USER 10001(:10001)?"));
     assertThat(lines.stream().filter(l -> l.startsWith("FROM ")).count()).isEqualTo(2);
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.recommender.embeddings.EmbeddingGenerator;
 import dev.selfheal.recommender.embeddings.RedisKeys;
-import dev.selfheal.recommender.testing.FreePort;
 import dev.selfheal.recommender.testing.RedisProcess;
+import dev.selfheal.testsupport.FreePort;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;

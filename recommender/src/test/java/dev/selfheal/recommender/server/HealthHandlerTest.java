@@ -3,12 +3,12 @@ package dev.selfheal.recommender.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.recommender.health.Heartbeat;
 import dev.selfheal.recommender.testing.HttpProbe;
+import dev.selfheal.runtime.http.HttpService;
+import dev.selfheal.runtime.http.Route;
+import dev.selfheal.runtime.http.Routes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,20 +24,20 @@ class HealthHandlerTest {
   @Test
   void reportsStalledWorkers() throws Exception {
     ExecutorService workers = Executors.newSingleThreadExecutor();
-    ExecutorService serving = Executors.newSingleThreadExecutor();
     CountDownLatch release = new CountDownLatch(1);
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpService server = null;
     try (Heartbeat heartbeat =
         new Heartbeat(
             workers, Duration.ofMillis(20), Duration.ofMillis(300), new PrometheusRegistry())) {
-      server.createContext("/health", new HealthHandler(new ObjectMapper(), heartbeat));
-      // Served by a separate thread here so the probe can answer while the workers are wedged; in
-      // the app a
-      // fully wedged pool makes the probe time out, which the kubelet counts as a failure too.
-      server.setExecutor(serving);
-      server.start();
+      // The probe answers on the HTTP layer's event loop, so it reports the wedged workers
+      // instead of waiting behind them.
+      server =
+          HttpService.builder()
+              .port(0, "PORT")
+              .routes(Routes.of(Route.get("/health", new HealthHandler(heartbeat))))
+              .start();
       heartbeat.start();
-      HttpProbe http = new HttpProbe(server.getAddress().getPort());
+      HttpProbe http = new HttpProbe(server.port());
       await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/health").status() == 200);
 
       workers.execute(
@@ -58,8 +58,9 @@ class HealthHandlerTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/health").status() == 200);
     } finally {
       release.countDown();
-      server.stop(0);
-      serving.shutdownNow();
+      if (server != null) {
+        server.close();
+      }
       workers.shutdownNow();
     }
   }

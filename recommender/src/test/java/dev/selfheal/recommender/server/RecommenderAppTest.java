@@ -177,7 +177,10 @@ class RecommenderAppTest {
     assertThat(http.method("POST", "/ready").status()).isEqualTo(405);
     HttpProbe.Reply missing = http.get("/nope");
     assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.body().get("endpoints")).hasSize(RecommenderApp.ENDPOINTS.size());
+    assertThat(missing.body().get("code").asText()).isEqualTo("not_found");
+    assertThat(app.routes().all())
+        .extracting(route -> route.path())
+        .containsExactlyInAnyOrderElementsOf(RecommenderApp.ENDPOINTS);
     assertThat(http.method("HEAD", "/health").status()).isEqualTo(200);
   }
 

@@ -86,7 +86,7 @@ class ProfileStubTest {
       assertThat(http.post("/admin/faults", "not json").body().get("field").asText())
           .isEqualTo("body");
       assertThat(http.post("/admin/faults", "[1]").status()).isEqualTo(400);
-      assertThat(http.post("/admin/faults", "x".repeat(5000)).status()).isEqualTo(400);
+      assertThat(http.post("/admin/faults", "x".repeat(5000)).status()).isEqualTo(413);
       assertThat(http.method("DELETE", "/admin/faults").status()).isEqualTo(405);
       assertThat(stub.faults()).isEqualTo(Faults.none());
     }

@@ -2,6 +2,7 @@ package dev.selfheal.recommender.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.selfheal.testsupport.FreePort;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -20,15 +20,24 @@ public final class Json {
   /**
    * A mapper that rejects duplicate keys, trailing garbage, nesting deeper than {@value
    * #MAX_NESTING_DEPTH} and number literals longer than {@value #MAX_NUMBER_LENGTH} characters;
-   * property names are snake_case on the wire.
+   * property names on the wire are the Java names.
    */
   public static ObjectMapper mapper() {
-    JsonMapper mapper =
-        JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .build();
+    return limited(strict().build());
+  }
+
+  /** The same rules with snake_case property names on the wire (the model server's API). */
+  public static ObjectMapper snakeCaseMapper() {
+    return limited(strict().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build());
+  }
+
+  private static JsonMapper.Builder strict() {
+    return JsonMapper.builder()
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  private static ObjectMapper limited(JsonMapper mapper) {
     mapper
         .getFactory()
         .setStreamReadConstraints(
