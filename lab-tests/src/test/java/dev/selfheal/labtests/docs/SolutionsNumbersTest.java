@@ -1,6 +1,7 @@
 package dev.selfheal.labtests.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -152,6 +153,31 @@ class SolutionsNumbersTest {
         .hasValueSatisfying(
             problem -> assertThat(problem).contains("the text says 10 s but the file says 15"));
     assertThat(checkAgainst("every [15 s](d.yaml \"" + path + "\")", "d.yaml", manifest)).isEmpty();
+  }
+
+  @Test
+  void readsReferenceLinksThroughTheirDefinitions() {
+    String manifest = "spec:\n  replicas: 3\n";
+    String markdown =
+        """
+        It runs [3][replicas] pods, or [4][Replicas].
+
+        [replicas]: d.yaml "spec.replicas"
+        """;
+
+    List<SourceLinks.Link> links = SourceLinks.find(markdown);
+
+    assertThat(links)
+        .extracting(SourceLinks.Link::text, SourceLinks.Link::file, SourceLinks.Link::key)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("3", "d.yaml", "spec.replicas"),
+            org.assertj.core.groups.Tuple.tuple("4", "d.yaml", "spec.replicas"));
+    assertThat(SourceLinks.check(links.get(0), Map.of("d.yaml", manifest)::get)).isEmpty();
+    assertThat(SourceLinks.check(links.get(1), Map.of("d.yaml", manifest)::get))
+        .hasValueSatisfying(problem -> assertThat(problem).contains("the file says 3"));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> SourceLinks.find("[3][nowhere] pods"))
+        .withMessageContaining("no definition of [nowhere]");
   }
 
   @Test
