@@ -434,7 +434,7 @@ step_prometheus_baseline() {
 step_deploy_v2() {
   run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
   if $with_controller && $with_prometheus; then
-    # The alerts reach the controller about 20 s after the v2 pods start, before v2 stalls: there is nothing more
+    # The alerts reach the controller 25 to 35 s after the v2 pods start, before v2 stalls: there is nothing more
     # to watch here than v2 arriving.
     wait_until "v2 pods exist" v2_exists
     return 0
