@@ -370,24 +370,32 @@ step_load() {
 step_prometheus_install() {
   run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
   run helm repo update prometheus-community
+  # Marked before the install, so that an install that fails half-way is uninstalled too; a release that was
+  # there before this run is left alone.
+  if [ "$mode" = "dry-run" ] || ! helm status prometheus --namespace "$monitoring_ns" >/dev/null 2>&1; then
+    touch "$work/created-prometheus"
+  fi
   run helm upgrade --install prometheus prometheus-community/prometheus --version "$chart_version" \
     -f "$ROOT/k8s/prometheus-values.yaml" --namespace "$monitoring_ns" --create-namespace
-  touch "$work/created-prometheus"
+  # Every part the exercise needs: the server, Alertmanager (the route to the controller) and kube-state-metrics
+  # (the restart and crash-loop alerts).
   run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-server --timeout="${timeout}s"
+  run kubectl -n "$monitoring_ns" rollout status statefulset/prometheus-alertmanager --timeout="${timeout}s"
+  run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-kube-state-metrics --timeout="${timeout}s"
 }
 
 step_controller_install() {
-  run kubectl apply -f "$ROOT/k8s/rollback-controller.yaml"
   touch "$work/created-controller"
+  run kubectl apply -f "$ROOT/k8s/rollback-controller.yaml"
   run kubectl -n default rollout status deployment/rollback-controller --timeout="${timeout}s"
 }
 
 step_deploy_v1() {
   # Start from a clean history, so that `rollout undo` goes back to this v1 and not to an older revision.
   run kubectl -n "$namespace" delete deployment model-server --ignore-not-found --wait=true
+  touch "$work/created-model-server"
   run kubectl -n "$namespace" apply -f "$(manifest deployment.yaml)"
   run kubectl -n "$namespace" apply -f "$(manifest service.yaml)"
-  touch "$work/created-model-server"
   run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
   wait_until "3 v1 pods are ready and the Service has 3 endpoints" healthy_v1
 }
@@ -426,7 +434,7 @@ step_prometheus_baseline() {
 step_deploy_v2() {
   run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
   if $with_controller && $with_prometheus; then
-    # The alerts reach the controller about 20 s after the v2 pods start, before v2 stalls: there is nothing more
+    # The alerts reach the controller 25 to 35 s after the v2 pods start, before v2 stalls: there is nothing more
     # to watch here than v2 arriving.
     wait_until "v2 pods exist" v2_exists
     return 0
@@ -460,17 +468,27 @@ step_rollback() {
   fi
   run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
   wait_until "3 v1 pods are ready, no v2 pod is left and the Service has 3 endpoints" healthy_v1
-  log "rollback took $((SECONDS - started)) s from undo to a fully recovered Service"
+  if [ "$mode" = "dry-run" ]; then
+    echo "+ (time the rollback from start to a recovered Service)"
+  else
+    log "rollback took $((SECONDS - started)) s from undo to a fully recovered Service"
+  fi
 }
 
 step_verify_recovery() {
   run kubectl -n "$namespace" rollout history deployment/model-server
   [ "$mode" = "dry-run" ] && return 0
-  local env
-  env="$(k get pods -l app=model-server -o jsonpath='{.items[0].spec.containers[0].env}')"
-  echo "env of the first pod: $env"
-  [[ "$env" == *'"MODEL_VERSION"'* && "$env" == *'"v1.0"'* ]] \
-    || { echo "MODEL_VERSION is not v1.0 after the rollback" >&2; return 1; }
+  # Every pod that is not terminating: a v2 pod spends its preStop sleep and drain in the list, and may sort first.
+  local name deleting env live=0
+  while IFS='|' read -r name deleting env; do
+    if [ -z "$name" ] || [ -n "$deleting" ]; then continue; fi
+    live=$((live + 1))
+    echo "env of $name: $env"
+    [[ "$env" == *'{"name":"MODEL_VERSION","value":"v1.0"}'* ]] \
+      || { echo "MODEL_VERSION of $name is not v1.0 after the rollback" >&2; return 1; }
+  done < <(k get pods -l app=model-server -o \
+    jsonpath='{range .items[*]}{.metadata.name}{"|"}{.metadata.deletionTimestamp}{"|"}{.spec.containers[0].env}{"\n"}{end}')
+  [ "$live" -gt 0 ] || { echo "no running model-server pod after the rollback" >&2; return 1; }
   healthy_v1 || { echo "the Service is not back to 3 ready v1 pods" >&2; return 1; }
 }
 
@@ -478,6 +496,39 @@ step_prometheus_resolved() {
   [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until ModelDegraded stops firing)"; return 0; }
   prometheus_port="$(cat "$work/prometheus-port")"
   wait_until "alert ModelDegraded has resolved" alert_not_firing ModelDegraded
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Diagnostics after a failed step: the state and the logs of every component this run deployed
+
+diagnose() { # TITLE COMMAND...
+  echo "--- $1"
+  "${@:2}" 2>&1 || true
+}
+
+dump_diagnostics() {
+  [ "$mode" = "run" ] || return 0
+  echo "=== diagnostics after the failed step"
+  diagnose "pods and endpoints in $namespace" k get pods,endpoints -o wide
+  diagnose "recent events in $namespace" k get events --sort-by=.lastTimestamp
+  diagnose "the model-server pods" k describe pods -l app=model-server
+  local pod
+  for pod in $(k get pods -l app=model-server -o jsonpath='{.items[*].metadata.name}' 2>/dev/null || true); do
+    diagnose "logs of $pod" k logs "$pod" --tail=100
+    diagnose "logs of $pod, previous container" k logs "$pod" --previous --tail=100
+  done
+  if $with_controller; then
+    diagnose "logs of the rollback controller" kubectl -n default logs deployment/rollback-controller --tail=200
+  fi
+  if $with_prometheus; then
+    diagnose "pods in $monitoring_ns" kubectl -n "$monitoring_ns" get pods -o wide
+    diagnose "logs of Prometheus" \
+      kubectl -n "$monitoring_ns" logs deployment/prometheus-server -c prometheus-server --tail=100
+    diagnose "logs of Alertmanager" kubectl -n "$monitoring_ns" logs statefulset/prometheus-alertmanager --tail=100
+    diagnose "logs of kube-state-metrics" \
+      kubectl -n "$monitoring_ns" logs deployment/prometheus-kube-state-metrics --tail=100
+  fi
+  echo "=== end of diagnostics"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -506,6 +557,7 @@ step() { # NAME FUNCTION
     step_results+=("FAIL")
     failed=true
     log "step failed: $name (exit $rc)"
+    dump_diagnostics
   fi
 }
 

@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Builds the model server and starts it in the foreground on port 8080. Every environment variable
+# Builds the model server and starts it in the foreground on port 8080 (or PORT). Every environment variable
 # passes through, e.g.  MODEL_VERSION=v2.0 scripts/run.sh  or  PORT=9090 FAULT_LATENCY_MS=50 scripts/run.sh
 #
-# The JVM runs with the container's memory and GC flags (256 MiB assumed RAM, serial GC) but the full
-# JIT: the image stops at C1 because it gets a fifth of a core, a workstation does not need to. A
-# class-data sharing archive made by a training run on first start (or after a rebuild) cuts start-up
-# time by about a third. MODEL_SERVER_CDS=0 turns the archive off; SKIP_BUILD=1 skips the Maven build;
-# JAVA_OPTS adds JVM flags after ours (the last occurrence of a flag wins).
+# What it does, and says so on stderr:
+#   1. builds the server with Maven (about 25 s the first time, a few seconds after that); SKIP_BUILD=1 skips it;
+#   2. on the first start after a build, makes a class-data sharing (CDS) archive with a one-off training run
+#      (5 to 15 s), which then cuts every start-up by about a third; MODEL_SERVER_CDS=0 turns the archive off;
+#   3. starts the server and prints its URL. Ctrl-C stops it gracefully (a stalled v2 takes up to
+#      SHUTDOWN_GRACE_SECONDS, 20 s, because it waits for its hanging requests).
+#
+# The JVM runs with the container's memory and GC flags (256 MiB assumed RAM, serial GC) but the full JIT: the
+# image stops at C1 because it gets a fifth of a core, a workstation does not need to. JAVA_OPTS adds JVM flags
+# after ours (the last occurrence of a flag wins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+say() { echo "run.sh: $*" >&2; }
+
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
+  say "building the model server with Maven (SKIP_BUILD=1 skips this)..."
+  started=$SECONDS
   mvn -B -q -ntp -pl model-server -am package -DskipTests
+  say "built in $((SECONDS - started)) s"
 fi
 
 jar=model-server/target/model-server.jar
@@ -24,17 +34,23 @@ flags=(
 
 if [ "${MODEL_SERVER_CDS:-1}" = "1" ]; then
   if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
-    echo "run.sh: creating the class-data sharing archive (one-off training run)" >&2
+    say "creating the class-data sharing archive (one-off training run, 5 to 15 s)..."
+    started=$SECONDS
     rm -f "$archive"
-    java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=error "${flags[@]}" -jar "$jar" --train-cds \
-      >model-server/target/cds-training.log 2>&1 ||
-      echo "run.sh: CDS training failed (see model-server/target/cds-training.log); starting without" >&2
+    if java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=error "${flags[@]}" -jar "$jar" --train-cds \
+      >model-server/target/cds-training.log 2>&1; then
+      say "archive ready in $((SECONDS - started)) s"
+    else
+      say "CDS training failed (see model-server/target/cds-training.log); starting without"
+    fi
   fi
   if [ -f "$archive" ]; then
     flags=(-XX:SharedArchiveFile="$archive" -Xlog:cds=error "${flags[@]}")
   fi
 fi
 
-# exec: the JVM replaces this shell and receives SIGTERM/SIGINT directly (graceful drain).
+say "starting ${MODEL_VERSION:-v1.0} on http://localhost:${PORT:-8080} (Ctrl-C stops it)"
+# exec: the JVM replaces this shell and receives SIGTERM/SIGINT directly (graceful drain). It also keeps this
+# shell's process id, so the server's "Ready N ms after process start" counts from when run.sh started.
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java "${flags[@]}" ${JAVA_OPTS:-} -jar "$jar"

@@ -4,6 +4,7 @@
 # they would under production traffic. Builds the generator (module traffic-generator) on first use.
 #
 #   scripts/traffic.sh                                        # the local server of scripts/run.sh, 5/s for 60 s
+#   PORT=9090 scripts/traffic.sh                              # the same, when run.sh was started with PORT=9090
 #   scripts/traffic.sh --url "$(minikube service model-server --url)" --rate 10 --duration 0   # until Ctrl-C
 #   kubectl port-forward svc/model-server 8080:80 &           # on kind, then:
 #   scripts/traffic.sh --rate 10 --duration 600
@@ -25,4 +26,13 @@ if [ ! -f "$jar" ] || [ -n "$stale" ]; then
   echo "traffic.sh: building the traffic generator..." >&2
   mvn -B -q -ntp -pl traffic-generator -am package -DskipTests -Djacoco.skip=true >&2
 fi
-exec java -jar "$jar" "$@"
+# Without --url, follow PORT as scripts/run.sh does (the generator's own default is http://localhost:8080).
+args=("$@")
+if [ -n "${PORT:-}" ]; then
+  has_url=false
+  for arg in "$@"; do
+    if [ "$arg" = --url ]; then has_url=true; fi
+  done
+  $has_url || args=(--url "http://localhost:$PORT" "${args[@]}")
+fi
+exec java -jar "$jar" "${args[@]}"

@@ -8,6 +8,9 @@ import dev.selfheal.traffic.run.TrafficRun;
 import dev.selfheal.traffic.run.TrafficStats;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,25 +23,19 @@ public final class Main {
 
   /** Runs the generator; Ctrl-C ends it early with a summary. */
   public static void main(String[] args) throws InterruptedException {
-    Thread mainThread = Thread.currentThread();
+    List<StopOnShutdown> hooks = new ArrayList<>(1);
     int status =
         run(
             args,
             System.out,
             System.err,
-            trafficRun ->
-                Runtime.getRuntime()
-                    .addShutdownHook(
-                        new Thread(
-                            () -> {
-                              trafficRun.stop();
-                              try {
-                                mainThread.join(10_000);
-                              } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                              }
-                            },
-                            "traffic-stop")));
+            trafficRun -> {
+              StopOnShutdown hook = new StopOnShutdown(trafficRun::stop, Duration.ofSeconds(10));
+              hooks.add(hook);
+              Runtime.getRuntime().addShutdownHook(new Thread(hook, "traffic-stop"));
+            });
+    // Before System.exit: the hook then has nothing to wait for and the JVM ends at once.
+    hooks.forEach(StopOnShutdown::finished);
     System.exit(status);
   }
 

@@ -147,6 +147,8 @@ class DocsCommandsTest {
         scripts/traffic.sh --speed 3
         kubectl port-forward svc/model-server 8080:8080
         make lab
+        mvn -B -ntp prettier:apply
+        mvn -B -ntp spotless:apply
         ```
         """;
     for (Command command : ShellCommands.extract("test.md", doc)) {
@@ -164,7 +166,9 @@ class DocsCommandsTest {
         .anyMatch(p -> p.contains("--speed"))
         .anyMatch(p -> p.contains("port 8080 of service model-server"))
         .anyMatch(p -> p.contains("unknown command make"))
-        .hasSize(10);
+        .anyMatch(p -> p.contains("no plugin for the goal prettier:apply"))
+        .noneMatch(p -> p.contains("spotless:apply"))
+        .hasSize(11);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -192,6 +196,7 @@ class DocsCommandsTest {
       case "minikube" -> checkMinikube(command, problems);
       case "helm" -> checkHelm(command, problems);
       case "curl" -> checkCurl(command, problems);
+      case "mvn" -> checkMaven(command, problems);
       case "watch" ->
           check(
               new Command(w.subList(1, w.size()), command.file(), command.line(), false), problems);
@@ -204,6 +209,20 @@ class DocsCommandsTest {
         } else if (!command.name().matches("[A-Z_]+=.*")) {
           problems.add(command + ": unknown command " + command.name());
         }
+      }
+    }
+  }
+
+  /** A Maven goal of a plugin ({@code prefix:goal}) must name a plugin the parent POM declares. */
+  private static void checkMaven(Command command, List<String> problems) {
+    String pom = Repo.read("pom.xml");
+    for (String word : command.words().subList(1, command.words().size())) {
+      Matcher goal = Pattern.compile("([a-z-]+):[a-z-]+").matcher(word);
+      if (!word.startsWith("-")
+          && goal.matches()
+          && !pom.contains("<artifactId>" + goal.group(1) + "-maven-plugin</artifactId>")
+          && !pom.contains("<artifactId>maven-" + goal.group(1) + "-plugin</artifactId>")) {
+        problems.add(command + ": no plugin for the goal " + word + " in pom.xml");
       }
     }
   }

@@ -26,6 +26,14 @@ class DocsLinksTest {
         targets.add(link.group(1));
       }
     }
+    // Reference-style links point at files through their definitions.
+    Matcher definition = SourceLinks.DEFINITION.matcher(Repo.read(doc));
+    while (definition.find()) {
+      String target = definition.group(2).replaceFirst("#.*", "");
+      if (!target.contains("://")) {
+        targets.add(target);
+      }
+    }
 
     assertThat(targets).isNotEmpty();
     assertThat(targets)

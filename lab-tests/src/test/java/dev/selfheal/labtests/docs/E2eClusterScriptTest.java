@@ -363,7 +363,9 @@ class E2eClusterScriptTest {
   /**
    * A stand-in cluster: kubectl keeps the deployed release in a state file and answers the script's
    * queries as a cluster would (v1: 3 ready pods and 3 endpoints; v2: stalled pods that are unready
-   * and restarted, no endpoints); curl answers as the server behind a port-forward.
+   * and restarted, no endpoints); curl answers as the server behind a port-forward. After the
+   * rollback a v2 pod is still terminating (its preStop sleep and drain take several seconds), and
+   * its name sorts before the v1 pods', as the ReplicaSet hashes often do.
    */
   private void fakeCluster(String v2Pods) throws IOException {
     healthyTools();
@@ -383,12 +385,20 @@ class E2eClusterScriptTest {
           *"port-forward"*) exec sleep 30 ;;
           *"get pods"*"labels.version"*)
             if [ "$release" = v1 ]; then
-              printf 'model-server-a-1 v1 true 0 \nmodel-server-a-2 v1 true 0 \nmodel-server-a-3 v1 true 0 \n'
+              printf 'model-server-0-v2 v2 false 0 2026-11-26T12:00:00Z\nmodel-server-a-1 v1 true 0 \n'
+              printf 'model-server-a-2 v1 true 0 \nmodel-server-a-3 v1 true 0 \n'
             elif [ "$release" = v2 ]; then
               printf '%s'
             fi ;;
           *"get endpoints"*) [ "$release" = v1 ] && echo "10.244.0.5 10.244.0.6 10.244.0.7" ;;
-          *"containers[0].env}"*) echo '[{"name":"MODEL_VERSION","value":"v1.0"}]' ;;
+          *"items[0].spec.containers[0].env}"*)
+            echo '[{"name":"MODEL_VERSION","value":"v2.0"},{"name":"SHUTDOWN_GRACE_SECONDS","value":"20"}]' ;;
+          *"containers[0].env}"*)
+            echo 'model-server-0-v2|2026-11-26T12:00:00Z|[{"name":"MODEL_VERSION","value":"v2.0"}]'
+            for i in 1 2 3; do
+              echo "model-server-a-$i||"'[{"name":"MODEL_VERSION","value":"v1.0"}]'
+            done ;;
+          *"items[*].metadata.name}"*) echo "model-server-a-1 model-server-a-2 model-server-a-3" ;;
         esac
         exit 0"""
             .formatted(state, v2Pods));
@@ -417,7 +427,9 @@ class E2eClusterScriptTest {
         .contains("ok: a v2 pod is unready and the Service has fewer than 3 endpoints")
         .contains("ok: a v2 pod has restarted")
         .containsPattern("rollback took \\d+ s")
-        .contains("env of the first pod: [{\"name\":\"MODEL_VERSION\",\"value\":\"v1.0\"}]")
+        .contains("env of model-server-a-1: [{\"name\":\"MODEL_VERSION\",\"value\":\"v1.0\"}]")
+        .contains("env of model-server-a-3: [{\"name\":\"MODEL_VERSION\",\"value\":\"v1.0\"}]")
+        .doesNotContain("model-server-0-v2")
         .contains("7 of 7 steps passed")
         .contains("RESULT: PASS");
     List<String> calls = recordedCalls();
@@ -474,5 +486,120 @@ class E2eClusterScriptTest {
     assertThat(recordedCalls())
         .anyMatch(call -> call.startsWith("docker build -t model-server:v1"))
         .noneMatch(call -> call.contains("apply") || call.contains("delete"));
+  }
+
+  @Test
+  void readsTheVersionFromLivePodsNotFromATerminatingV2PodThatSortsFirst() throws IOException {
+    fakeCluster("model-server-b-1 v2 false 1 \\n");
+
+    Shell.Result result = script("--timeout", "20");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .contains("PASS")
+        .containsPattern("PASS +\\d+s  recovered: MODEL_VERSION v1.0, 3 endpoints")
+        .doesNotContain("env of model-server-0-v2");
+    assertThat(result.stderr()).doesNotContain("is not v1.0");
+  }
+
+  /** helm for a Prometheus install: {@code status} says whether the release existed before. */
+  private void helm(boolean releaseExists, boolean installFails) throws IOException {
+    shim(
+        "helm",
+        """
+        case "$1" in
+          status) exit %d ;;
+          upgrade) %s ;;
+        esac
+        exit 0"""
+            .formatted(
+                releaseExists ? 0 : 1,
+                installFails ? "echo 'Error: context deadline exceeded' >&2; exit 1" : "exit 0"));
+  }
+
+  @Test
+  void aPrometheusInstallThatFailsHalfWayIsUninstalled() throws IOException {
+    fakeCluster("model-server-b-1 v2 false 1 \\n");
+    helm(false, true);
+
+    Shell.Result result = script("--timeout", "4", "--with-prometheus");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stdout()).containsPattern("FAIL +\\d+s  install Prometheus chart");
+    assertThat(recordedCalls()).contains("helm uninstall prometheus --namespace monitoring");
+  }
+
+  @Test
+  void aPrometheusReleaseThatWasThereBeforeIsLeftAlone() throws IOException {
+    fakeCluster("model-server-b-1 v2 false 1 \\n");
+    helm(true, true);
+
+    Shell.Result result = script("--timeout", "4", "--with-prometheus");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(recordedCalls()).noneMatch(call -> call.startsWith("helm uninstall"));
+  }
+
+  @Test
+  void waitsForAlertmanagerAndKubeStateMetricsNotOnlyTheServer() throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--dry-run", "--with-prometheus");
+
+    assertThat(result.stdout())
+        .contains("+ kubectl -n monitoring rollout status deployment/prometheus-server")
+        .contains("+ kubectl -n monitoring rollout status statefulset/prometheus-alertmanager")
+        .contains(
+            "+ kubectl -n monitoring rollout status deployment/prometheus-kube-state-metrics");
+  }
+
+  @Test
+  void aFailedStepDumpsTheStateAndTheLogsOfEveryComponent() throws IOException {
+    // The stand-in Prometheus never answers a query, so the baseline step times out.
+    fakeCluster("model-server-b-1 v2 false 1 \\n");
+
+    Shell.Result result =
+        script("--timeout", "4", "--with-prometheus", "--with-rollback-controller");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stdout())
+        .containsPattern("FAIL +\\d+s  Prometheus scrapes v1")
+        .contains("=== diagnostics after the failed step")
+        .contains("--- logs of model-server-a-2, previous container")
+        .contains("--- logs of Alertmanager");
+    assertThat(recordedCalls())
+        .contains(
+            "kubectl -n default get events --sort-by=.lastTimestamp",
+            "kubectl -n default describe pods -l app=model-server",
+            "kubectl -n default logs model-server-a-1 --tail=100",
+            "kubectl -n default logs model-server-a-3 --previous --tail=100",
+            "kubectl -n default logs deployment/rollback-controller --tail=200",
+            "kubectl -n monitoring get pods -o wide",
+            "kubectl -n monitoring logs deployment/prometheus-server -c prometheus-server --tail=100",
+            "kubectl -n monitoring logs statefulset/prometheus-alertmanager --tail=100",
+            "kubectl -n monitoring logs deployment/prometheus-kube-state-metrics --tail=100");
+  }
+
+  @Test
+  void aPassingRunDumpsNothing() throws IOException {
+    fakeCluster("model-server-b-1 v2 false 1 \\n");
+
+    Shell.Result result = script("--timeout", "20");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout()).doesNotContain("diagnostics");
+    assertThat(recordedCalls()).noneMatch(call -> call.contains(" logs "));
+  }
+
+  @Test
+  void aDryRunDoesNotClaimARollbackTime() throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--dry-run");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .doesNotContain("rollback took")
+        .contains("(time the rollback from start to a recovered Service)");
   }
 }

@@ -1,6 +1,7 @@
 package dev.selfheal.labtests.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,6 +156,31 @@ class SolutionsNumbersTest {
   }
 
   @Test
+  void readsReferenceLinksThroughTheirDefinitions() {
+    String manifest = "spec:\n  replicas: 3\n";
+    String markdown =
+        """
+        It runs [3][replicas] pods, or [4][Replicas].
+
+        [replicas]: d.yaml "spec.replicas"
+        """;
+
+    List<SourceLinks.Link> links = SourceLinks.find(markdown);
+
+    assertThat(links)
+        .extracting(SourceLinks.Link::text, SourceLinks.Link::file, SourceLinks.Link::key)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("3", "d.yaml", "spec.replicas"),
+            org.assertj.core.groups.Tuple.tuple("4", "d.yaml", "spec.replicas"));
+    assertThat(SourceLinks.check(links.get(0), Map.of("d.yaml", manifest)::get)).isEmpty();
+    assertThat(SourceLinks.check(links.get(1), Map.of("d.yaml", manifest)::get))
+        .hasValueSatisfying(problem -> assertThat(problem).contains("the file says 3"));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> SourceLinks.find("[3][nowhere] pods"))
+        .withMessageContaining("no definition of [nowhere]");
+  }
+
+  @Test
   void namesAMissingKeyAndAMissingDocument() {
     String twoDocuments =
         """
@@ -218,5 +244,268 @@ class SolutionsNumbersTest {
     assertThat(checkAgainst("[0.90](r.yml \"" + rule + ".expr\")", "r.yml", rules)).isEmpty();
     assertThat(checkAgainst("[30 s](r.yml \"" + rule + ".for\")", "r.yml", rules)).isEmpty();
     assertThat(checkAgainst("[1 minute](r.yml \"" + rule + ".for\")", "r.yml", rules)).isPresent();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Timing answers: each states its arithmetic, and the arithmetic is redone here from the
+  // manifests, so a changed probe, preStop, drain, scrape or alert setting fails the build.
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static JsonNode yaml(String file) {
+    try {
+      return YAML.readTree(Repo.read(file));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode modelServer(JsonNode deployment) {
+    for (JsonNode c : deployment.path("spec").path("template").path("spec").path("containers")) {
+      if (c.path("name").asText().equals("model-server")) {
+        return c;
+      }
+    }
+    throw new AssertionError("no model-server container");
+  }
+
+  private static long seconds(String value) {
+    Matcher number = Pattern.compile("(\\d+)").matcher(value);
+    assertThat(number.find()).as(value).isTrue();
+    return Long.parseLong(number.group(1));
+  }
+
+  /** The manifest values the timing answers depend on. */
+  private record Timings(
+      long readinessPeriod,
+      long readinessFailures,
+      long livenessPeriod,
+      long livenessFailures,
+      long startupPeriod,
+      long preStopSleep,
+      long drain,
+      long livenessTimeout,
+      long stallAfter) {
+
+    static Timings of(String manifest) {
+      JsonNode container = modelServer(yaml(manifest));
+      Map<String, String> env = new java.util.HashMap<>();
+      container
+          .path("env")
+          .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+      dev.selfheal.modelserver.config.ServerConfig config =
+          dev.selfheal.modelserver.config.ServerConfig.fromEnv(env);
+      String preStop =
+          String.join(
+              " ",
+              YAML.convertValue(
+                  container.path("lifecycle").path("preStop").path("exec").path("command"),
+                  String[].class));
+      Matcher sleep = Pattern.compile("\\bsleep\\s+(\\d+)").matcher(preStop);
+      assertThat(sleep.find()).as("preStop sleeps: " + preStop).isTrue();
+      return new Timings(
+          container.path("readinessProbe").path("periodSeconds").asLong(10),
+          container.path("readinessProbe").path("failureThreshold").asLong(3),
+          container.path("livenessProbe").path("periodSeconds").asLong(10),
+          container.path("livenessProbe").path("failureThreshold").asLong(3),
+          container.path("startupProbe").path("periodSeconds").asLong(10),
+          Long.parseLong(sleep.group(1)),
+          config.shutdownGrace().toSeconds(),
+          config.livenessTimeout().toSeconds(),
+          dev.selfheal.modelserver.faults.FaultConfig.V2_STALL_AFTER.toSeconds());
+    }
+
+    /** From the first failed liveness check to the kill. */
+    long kill() {
+      return (livenessFailures - 1) * livenessPeriod;
+    }
+
+    /** From the stall to the new container: fastest (idle pod, check right away), slowest. */
+    long restartFromStallMin() {
+      return livenessTimeout + kill() + preStopSleep;
+    }
+
+    long restartFromStallMax() {
+      return livenessTimeout + livenessPeriod + kill() + preStopSleep + drain;
+    }
+  }
+
+  private static String solutions() {
+    // One line per sentence is not guaranteed: compare with line breaks and indentation folded.
+    return Repo.read("SOLUTIONS.md").replaceAll("\\s*\\n\\s*", " ");
+  }
+
+  @Test
+  void readinessRemovalIsComputedFromTheReadinessProbe() {
+    for (String manifest : List.of("k8s/deployment.yaml", "k8s/deployment-v2.yaml")) {
+      Timings t = Timings.of(manifest);
+      String best =
+          "(%d − 1) × %d s = %d s"
+              .formatted(
+                  t.readinessFailures,
+                  t.readinessPeriod,
+                  (t.readinessFailures - 1) * t.readinessPeriod);
+      String worst =
+          "%d × %d s = %d s"
+              .formatted(
+                  t.readinessFailures, t.readinessPeriod, t.readinessFailures * t.readinessPeriod);
+
+      assertThat(solutions()).as(manifest).contains(best).contains(worst);
+    }
+  }
+
+  @Test
+  void restartDelayIsComputedFromLivenessPreStopAndDrain() {
+    Timings t = Timings.of("k8s/deployment-v2.yaml");
+
+    assertThat(solutions())
+        .contains(
+            "(%d − 1) × %d s = %d s after the first"
+                .formatted(t.livenessFailures, t.livenessPeriod, t.kill()),
+            "%d + %d = %d s after the first failed check on an idle pod"
+                .formatted(t.kill(), t.preStopSleep, t.kill() + t.preStopSleep),
+            "%d + %d + %d = %d s after it with traffic"
+                .formatted(t.kill(), t.preStopSleep, t.drain, t.kill() + t.preStopSleep + t.drain),
+            "add the %d s until `/health` fails and up to %d s until the first check: %d to %d s"
+                .formatted(
+                    t.livenessTimeout,
+                    t.livenessPeriod,
+                    t.restartFromStallMin(),
+                    t.restartFromStallMax()),
+            "A round lasts about %d s + %d to %d s"
+                .formatted(t.stallAfter, t.restartFromStallMin(), t.restartFromStallMax()));
+  }
+
+  @Test
+  void theBonusRestartIsComputedFromLivenessAndPreStop() {
+    Timings t = Timings.of("k8s/deployment.yaml");
+
+    // From the touch: the first failing check comes within one period, then the kill, the preStop
+    // sleep, and a drain with no request in flight.
+    assertThat(solutions())
+        .contains(
+            "%d to %d seconds after the `touch`"
+                .formatted(
+                    t.kill() + t.preStopSleep, t.kill() + t.preStopSleep + t.livenessPeriod));
+    assertThat(Repo.read("EXERCISES.md"))
+        .contains(
+            "About %d to %d seconds later the container is restarted"
+                .formatted(
+                    t.kill() + t.preStopSleep, t.kill() + t.preStopSleep + t.livenessPeriod));
+  }
+
+  /**
+   * The kubelet's restart back-off (10 s, doubling, counted from the previous container's exit; a
+   * liveness kill restarts at once while the back-off is shorter than a round) first holds a
+   * container back at the restart named in SOLUTIONS.md.
+   */
+  @Test
+  void crashLoopBackOffAppearsAtTheRestartTheRoundLengthImplies() {
+    Timings t = Timings.of("k8s/deployment-v2.yaml");
+    long shortestRound = t.stallAfter + t.restartFromStallMin();
+    long longestRound = t.stallAfter + t.restartFromStallMax();
+
+    int firstHeldBack = firstRestartHeldBack(shortestRound);
+    assertThat(firstRestartHeldBack(longestRound))
+        .as("the same restart for the shortest and the longest round")
+        .isEqualTo(firstHeldBack);
+    long backOff = 10L << (firstHeldBack - 3);
+    List<String> ordinals =
+        List.of(
+            "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth");
+
+    assertThat(solutions())
+        .contains(
+            "when it reaches %d s, around the %s restart"
+                .formatted(backOff, ordinals.get(firstHeldBack)));
+  }
+
+  /**
+   * Restart n (n ≥ 3) checks the back-off set by restart n − 1, 10 s × 2^(n − 3), against the time
+   * since the container before the killed one exited, one round.
+   */
+  private static int firstRestartHeldBack(long roundSeconds) {
+    int restart = 3;
+    while ((10L << (restart - 3)) <= roundSeconds) {
+      restart++;
+    }
+    return restart;
+  }
+
+  @Test
+  void bonusEndpointCountsFollowTheScaleDownTheV2ReplicasAndTheSurge() {
+    Matcher scale =
+        Pattern.compile("kubectl scale deployment/model-server --replicas=(\\d+)")
+            .matcher(Repo.read("EXERCISES.md"));
+    assertThat(scale.find()).isTrue();
+    int v1 = Integer.parseInt(scale.group(1));
+    JsonNode v2 = yaml("k8s/deployment-v2.yaml").path("spec");
+    int replicas = v2.path("replicas").asInt();
+    String surge = v2.path("strategy").path("rollingUpdate").path("maxSurge").asText();
+    int surgePods =
+        surge.endsWith("%")
+            ? (int) Math.ceil(replicas * Integer.parseInt(surge.replace("%", "")) / 100.0)
+            : Integer.parseInt(surge);
+    // The new ReplicaSet may grow up to replicas + surge pods in all; the old pods all stay until
+    // new ones are available (maxUnavailable 0 and fewer old pods than replicas).
+    int newPods = Math.min(replicas, replicas + surgePods - v1);
+    assertThat(v2.path("strategy").path("rollingUpdate").path("maxUnavailable").asInt()).isZero();
+
+    assertThat(solutions())
+        .contains(
+            "The endpoints go %d → %d + %d = %d while v2 joins, → %d as the v1 pods leave, → 0 when v2"
+                    .formatted(v1, v1, newPods, v1 + newPods, replicas)
+                + " stalls");
+    assertThat(Repo.read("EXERCISES.md").replaceAll("\\s*\\n\\s*", " "))
+        .contains(
+            "grow from %d to %d while the three v2 pods join, shrink to the %d v2 pods"
+                .formatted(v1, v1 + newPods, replicas));
+  }
+
+  @Test
+  void alertTimingsAreComputedFromScrapeEvaluationForAndGroupWait() {
+    JsonNode values = yaml("k8s/prometheus-values.yaml");
+    long scrape = seconds(values.path("server").path("global").path("scrape_interval").asText());
+    long evaluation =
+        seconds(values.path("server").path("global").path("evaluation_interval").asText());
+    long groupWait =
+        seconds(
+            values
+                .path("alertmanager")
+                .path("config")
+                .path("route")
+                .path("routes")
+                .path(0)
+                .path("group_wait")
+                .asText());
+    Map<String, Long> forSeconds = new java.util.HashMap<>();
+    for (JsonNode group : yaml("prometheus/alerting_rules.yml").path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        forSeconds.put(rule.path("alert").asText(), seconds(rule.path("for").asText()));
+      }
+    }
+    long degraded = forSeconds.get("ModelDegraded");
+    long accuracy = forSeconds.get("ModelAccuracyLow");
+
+    assertThat(solutions())
+        .contains(
+            "at least 0 + 0 + %d = %d s and at most %d + %d + %d = %d s"
+                .formatted(
+                    degraded,
+                    degraded,
+                    scrape,
+                    evaluation,
+                    degraded,
+                    scrape + evaluation + degraded),
+            "%d to %d + %d + %d = %d s after the self-evaluation"
+                .formatted(accuracy, scrape, evaluation, accuracy, scrape + evaluation + accuracy),
+            "at most %d + %d + %d + %d = %d s"
+                .formatted(
+                    scrape,
+                    evaluation,
+                    degraded,
+                    groupWait,
+                    scrape + evaluation + degraded + groupWait));
   }
 }

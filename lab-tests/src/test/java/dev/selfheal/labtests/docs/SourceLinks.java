@@ -9,7 +9,10 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
@@ -34,6 +37,10 @@ import java.util.regex.Pattern;
  *   <li>{@code .properties}: the key.
  * </ul>
  *
+ * <p>A reference link {@code [5 s][v1-readiness-period]} works the same way through its definition
+ * {@code [v1-readiness-period]: k8s/deployment.yaml "spec.template...periodSeconds"}, which keeps
+ * the long key out of the sentence.
+ *
  * <p>The value matches when its first number equals the link text's first number ({@code "30s"} and
  * {@code 30 s}, {@code "200m"} and {@code 200m}, {@code model_accuracy < 0.90} and {@code 0.90}). A
  * link text without a number must equal the key itself (it names the setting).
@@ -43,6 +50,13 @@ final class SourceLinks {
   /** {@code [text](target "title")} with a title: only such links are checked. */
   private static final Pattern LINK =
       Pattern.compile("\\[([^\\]]+)\\]\\(([^)\\s\"]+)\\s+\"([^\"]+)\"\\)");
+
+  /** {@code [text][label]}: resolved through a definition. */
+  private static final Pattern REFERENCE = Pattern.compile("\\[([^\\]]+)\\]\\[([^\\]]+)\\]");
+
+  /** {@code [label]: target "title"} on a line of its own. */
+  static final Pattern DEFINITION =
+      Pattern.compile("(?m)^\\[([^\\]]+)\\]:\\s+(\\S+)(?:\\s+\"([^\"]*)\")?\\s*$");
 
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?");
   private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)((?:\\[[^\\]]+\\])*)");
@@ -61,19 +75,53 @@ final class SourceLinks {
     }
   }
 
-  /** Every titled link in {@code markdown} whose target is a YAML, Java or properties file. */
+  /**
+   * Every titled link in {@code markdown}, inline or by reference, whose target is a YAML, Java or
+   * properties file.
+   *
+   * @throws IllegalArgumentException for a reference link without a definition
+   */
   static List<Link> find(String markdown) {
     List<Link> links = new ArrayList<>();
     Matcher matcher = LINK.matcher(markdown);
     while (matcher.find()) {
       String file = matcher.group(2);
-      if (file.matches(".*\\.(ya?ml|java|properties)")) {
-        int line =
-            1 + (int) markdown.substring(0, matcher.start()).chars().filter(c -> c == '\n').count();
-        links.add(new Link(matcher.group(1), file, matcher.group(3), line));
+      if (isSource(file)) {
+        links.add(new Link(matcher.group(1), file, matcher.group(3), line(markdown, matcher)));
       }
     }
+    Map<String, String[]> definitions = new HashMap<>();
+    Matcher definition = DEFINITION.matcher(markdown);
+    while (definition.find()) {
+      definitions.put(
+          definition.group(1).toLowerCase(Locale.ROOT),
+          new String[] {definition.group(2), definition.group(3)});
+    }
+    Matcher reference = REFERENCE.matcher(markdown);
+    while (reference.find()) {
+      String[] target = definitions.get(reference.group(2).toLowerCase(Locale.ROOT));
+      if (target == null) {
+        throw new IllegalArgumentException(
+            "line "
+                + line(markdown, reference)
+                + ": no definition of ["
+                + reference.group(2)
+                + "]");
+      }
+      if (isSource(target[0]) && target[1] != null) {
+        links.add(new Link(reference.group(1), target[0], target[1], line(markdown, reference)));
+      }
+    }
+    links.sort(java.util.Comparator.comparingInt(Link::line));
     return links;
+  }
+
+  private static boolean isSource(String file) {
+    return file.matches(".*\\.(ya?ml|java|properties)");
+  }
+
+  private static int line(String markdown, Matcher matcher) {
+    return 1 + (int) markdown.substring(0, matcher.start()).chars().filter(c -> c == '\n').count();
   }
 
   /**

@@ -88,10 +88,16 @@ public final class ModelServerClient {
     return Outcome.UNREACHABLE;
   }
 
-  /** The innermost cause, e.g. {@code java.net.ConnectException: Connection refused}. */
+  /**
+   * The innermost cause, e.g. {@code java.net.ConnectException: Connection refused}, or the timeout
+   * when there was one: the HTTP client sometimes attaches the closing of the timed-out connection
+   * to it as a cause, which says less.
+   */
   static String describe(Throwable failure) {
     Throwable cause = failure;
-    while (cause.getCause() != null && cause.getCause() != cause) {
+    while (!(cause instanceof HttpTimeoutException)
+        && cause.getCause() != null
+        && cause.getCause() != cause) {
       cause = cause.getCause();
     }
     return cause.toString();

@@ -159,4 +159,21 @@ class ModelServerClientTest {
     assertThat(result.detail()).startsWith("java.");
     assertThat(client.feedback("x", true).get()).isEqualTo(Outcome.UNREACHABLE);
   }
+
+  @Test
+  void aTimeoutIsDescribedAsTheTimeoutNotAsTheConnectionClosedAfterIt() {
+    Throwable chain =
+        new java.util.concurrent.CompletionException(
+            new java.net.http.HttpTimeoutException("request timed out")
+                .initCause(new IOException("connection closed locally")));
+
+    assertThat(ModelServerClient.describe(chain))
+        .isEqualTo("java.net.http.HttpTimeoutException: request timed out");
+    assertThat(ModelServerClient.noAnswer(chain)).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(
+            ModelServerClient.describe(
+                new java.util.concurrent.CompletionException(
+                    new java.net.ConnectException("Connection refused"))))
+        .isEqualTo("java.net.ConnectException: Connection refused");
+  }
 }

@@ -1,0 +1,173 @@
+package dev.selfheal.labtests.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code scripts/run.sh} and {@code scripts/traffic.sh} tell a first-time user, and which URL
+ * they use, without Maven or a JVM: the scripts run from a copy of the repository layout with
+ * stand-in {@code mvn} and {@code java} commands that record their calls.
+ */
+class LocalScriptsTest {
+
+  private static final List<String> CORE_UTILITIES = List.of("dirname", "rm", "find");
+
+  @TempDir Path temp;
+
+  private Path repo;
+  private Path bin;
+  private Path calls;
+
+  @BeforeEach
+  void layOutRepository() throws IOException {
+    repo = temp.resolve("repo");
+    bin = temp.resolve("bin");
+    calls = temp.resolve("calls.log");
+    Files.createDirectories(repo.resolve("scripts"));
+    Files.createDirectories(bin);
+    Files.createFile(calls);
+    for (String script : List.of("scripts/run.sh", "scripts/traffic.sh")) {
+      Files.copy(Repo.path(script), repo.resolve(script));
+    }
+    for (String utility : CORE_UTILITIES) {
+      Path wrapper = bin.resolve(utility);
+      Files.writeString(
+          wrapper, "#!/bin/sh\nexec '" + Shell.which(utility, "coreutils") + "' \"$@\"\n");
+      Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    // mvn "builds" the jars; java records its arguments, and a CDS training run writes the archive.
+    shim(
+        "mvn",
+        """
+        mkdir -p model-server/target traffic-generator/target
+        : > model-server/target/model-server.jar
+        : > traffic-generator/target/traffic-generator.jar""");
+    shim(
+        "java",
+        """
+        for arg in "$@"; do
+          case "$arg" in
+            -XX:ArchiveClassesAtExit=*) : > "${arg#-XX:ArchiveClassesAtExit=}" ;;
+          esac
+        done""");
+  }
+
+  private void shim(String name, String body) throws IOException {
+    Path file = bin.resolve(name);
+    Files.writeString(
+        file,
+        "#!/bin/bash\necho \"" + name + " $*\" >> '" + calls + "'\n" + body + "\n",
+        StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private Shell.Result script(String script, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Shell.which("bash", "bash").toString());
+    command.add(repo.resolve(script).toString());
+    command.addAll(List.of(args));
+    Map<String, String> environment = new HashMap<>(env);
+    environment.put("PATH", bin + ":" + Shell.which("mkdir", "coreutils").getParent());
+    return Shell.run(temp, environment, command);
+  }
+
+  private List<String> recordedCalls() throws IOException {
+    return Files.readAllLines(calls);
+  }
+
+  @Test
+  void aFirstRunSaysItBuildsMakesTheArchiveAndWhereItServes() throws IOException {
+    Shell.Result result = script("scripts/run.sh", Map.of());
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stderr())
+        .containsSubsequence(
+            "run.sh: building the model server with Maven (SKIP_BUILD=1 skips this)...",
+            "run.sh: built in ",
+            "run.sh: creating the class-data sharing archive",
+            "run.sh: archive ready in ",
+            "run.sh: starting v1.0 on http://localhost:8080 (Ctrl-C stops it)");
+    assertThat(recordedCalls())
+        .first()
+        .asString()
+        .startsWith("mvn -B -q -ntp -pl model-server -am package");
+    assertThat(recordedCalls())
+        .last()
+        .asString()
+        .contains("-XX:SharedArchiveFile=model-server/target/model-server.jsa")
+        .endsWith("-jar model-server/target/model-server.jar");
+  }
+
+  @Test
+  void aLaterRunWithSkipBuildOnlyStartsAndNamesThePortAndVersion() throws IOException {
+    assertThat(script("scripts/run.sh", Map.of()).exitCode()).isZero();
+    Files.writeString(calls, "");
+
+    Shell.Result result =
+        script(
+            "scripts/run.sh", Map.of("SKIP_BUILD", "1", "PORT", "9090", "MODEL_VERSION", "v2.0"));
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stderr())
+        .contains("run.sh: starting v2.0 on http://localhost:9090")
+        .doesNotContain("building")
+        .doesNotContain("archive");
+    assertThat(recordedCalls()).hasSize(1).noneMatch(call -> call.startsWith("mvn"));
+  }
+
+  /** The generator's jar exists and is newer than every source it is built from. */
+  private void builtTrafficGenerator() throws IOException {
+    Instant old = Instant.now().minusSeconds(3600);
+    for (String dir : List.of("traffic-generator/src", "model-server/src")) {
+      Files.createDirectories(repo.resolve(dir));
+      Files.setLastModifiedTime(repo.resolve(dir), FileTime.from(old));
+    }
+    Files.writeString(repo.resolve("traffic-generator/pom.xml"), "<project/>\n");
+    Files.setLastModifiedTime(repo.resolve("traffic-generator/pom.xml"), FileTime.from(old));
+    Files.createDirectories(repo.resolve("traffic-generator/target"));
+    Files.writeString(repo.resolve("traffic-generator/target/traffic-generator.jar"), "");
+  }
+
+  @Test
+  void trafficFollowsPortWhenNoUrlIsGiven() throws IOException {
+    builtTrafficGenerator();
+
+    Shell.Result result = script("scripts/traffic.sh", Map.of("PORT", "9090"), "--duration", "5");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(recordedCalls())
+        .containsExactly(
+            "java -jar traffic-generator/target/traffic-generator.jar --url http://localhost:9090"
+                + " --duration 5");
+  }
+
+  @Test
+  void anExplicitUrlWinsOverPortAndWithoutPortTheGeneratorsDefaultApplies() throws IOException {
+    builtTrafficGenerator();
+
+    assertThat(
+            script("scripts/traffic.sh", Map.of("PORT", "9090"), "--url", "http://svc:80")
+                .exitCode())
+        .isZero();
+    assertThat(script("scripts/traffic.sh", Map.of(), "--rate", "10").exitCode()).isZero();
+
+    assertThat(recordedCalls())
+        .containsExactly(
+            "java -jar traffic-generator/target/traffic-generator.jar --url http://svc:80",
+            "java -jar traffic-generator/target/traffic-generator.jar --rate 10");
+  }
+}
