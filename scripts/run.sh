@@ -29,7 +29,6 @@ archive=model-server/target/model-server.jsa
 flags=(
   -XX:MaxRAM=256m -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=25
   -XX:+UseSerialGC -Xss512k
-  -Dsun.net.httpserver.nodelay=true
 )
 
 if [ "${MODEL_SERVER_CDS:-1}" = "1" ]; then
@@ -50,7 +49,6 @@ if [ "${MODEL_SERVER_CDS:-1}" = "1" ]; then
 fi
 
 say "starting ${MODEL_VERSION:-v1.0} on http://localhost:${PORT:-8080} (Ctrl-C stops it)"
-# exec: the JVM replaces this shell and receives SIGTERM/SIGINT directly (graceful drain). It also keeps this
-# shell's process id, so the server's "Ready N ms after process start" counts from when run.sh started.
+# exec: the JVM replaces this shell and receives SIGTERM/SIGINT directly (graceful drain).
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java "${flags[@]}" ${JAVA_OPTS:-} -jar "$jar"

@@ -34,7 +34,6 @@ public final class ModelServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(builder.jvmArgs);
-    command.add("-Dsun.net.httpserver.nodelay=true");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(MAIN_CLASS);

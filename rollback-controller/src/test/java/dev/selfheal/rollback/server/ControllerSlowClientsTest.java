@@ -46,7 +46,7 @@ class ControllerSlowClientsTest {
             new PrometheusRegistry(),
             Clock.systemUTC(),
             null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
+    await().atMost(Duration.ofSeconds(30)).until(() -> app.leading() && app.watchSynced());
   }
 
   @Test

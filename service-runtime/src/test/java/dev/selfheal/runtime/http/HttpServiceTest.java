@@ -31,9 +31,9 @@ class HttpServiceTest {
           1024,
           2048,
           1000,
-          Duration.ofMillis(1500),
-          Duration.ofMillis(1500),
           Duration.ofSeconds(3),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(4),
           4096);
 
   private final ExecutorService worker = Executors.newFixedThreadPool(2);
@@ -268,7 +268,7 @@ class HttpServiceTest {
       long start = System.nanoTime();
       assertThat(raw.closedByServer()).isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isBetween(Duration.ofMillis(2500), Duration.ofSeconds(8));
+          .isBetween(Duration.ofMillis(3500), Duration.ofSeconds(10));
     }
   }
 
