@@ -128,7 +128,7 @@ public final class TimelineChart {
     combined.setGap(12);
     Map<String, XYSeriesCollection> drawn = new TreeMap<>();
     for (Panel panel : panels(timing.rateInterval())) {
-      XYSeriesCollection data = series(prometheus, panel, moments, timing, zero);
+      XYSeriesCollection data = series(prometheus, panel, moments, zero);
       drawn.put(panel.title(), data);
       combined.add(plot(panel, data, rollback), panel.title().startsWith("Alert") ? 3 : 2);
     }
@@ -240,11 +240,7 @@ public final class TimelineChart {
 
   /** The panel's query over the run; alert series are 0 where Prometheus has no sample. */
   static XYSeriesCollection series(
-      URI prometheus,
-      Panel panel,
-      SelfHealingRun.Moments moments,
-      SelfHealingRun.Timing timing,
-      double zero) {
+      URI prometheus, Panel panel, SelfHealingRun.Moments moments, double zero) {
     // One-second steps for every panel, whatever the scrape interval: each point is the latest
     // sample at that second, so a change shows within a second of the scrape or evaluation that
     // made it, and the panels line up on the shared axis.
