@@ -200,7 +200,7 @@ class DocsCommandsTest {
       case "watch" ->
           check(
               new Command(w.subList(1, w.size()), command.file(), command.line(), false), problems);
-      case "eval", "echo", "head", "tail", "grep" -> {
+      case "eval", "echo", "head", "tail", "grep", "base64" -> {
         // Nothing of the lab's to check (a $(...) inside was checked above).
       }
       default -> {
@@ -240,6 +240,8 @@ class DocsCommandsTest {
       String next = i + 1 < w.size() ? w.get(i + 1) : null;
       if (word.equals("-f")) {
         checkFile(command, next, problems);
+      } else if (word.startsWith("--from-file=")) {
+        checkFile(command, word.substring(word.indexOf('=') + 1), problems);
       } else if (word.equals("-l") || word.equals("--selector")) {
         if (next == null || !objects.podsMatch(next)) {
           problems.add(command + ": no pod template has the labels " + next);
@@ -356,7 +358,7 @@ class DocsCommandsTest {
           && !objects.services.get(name).path("spec").path("type").asText().equals("NodePort")) {
         problems.add(command + ": service " + name + " is not a NodePort");
       } else if (LabObjects.CHART_SERVICES.containsKey(name)
-          && !Repo.read("k8s/prometheus-values.yaml").contains("type: NodePort")) {
+          && !Repo.read(LabObjects.CHART_VALUES.get(name)).contains("type: NodePort")) {
         problems.add(command + ": the chart's " + name + " is not made a NodePort");
       }
       String namespace = command.after("-n");
@@ -372,8 +374,11 @@ class DocsCommandsTest {
     List<String> w = command.words();
     String verb = w.size() > 1 ? w.get(1) : "";
     if (verb.equals("install")) {
-      if (!w.contains("prometheus-community/prometheus")) {
-        problems.add(command + ": the lab installs prometheus-community/prometheus");
+      if (!w.contains("prometheus-community/prometheus")
+          && !w.contains("grafana-community/grafana")) {
+        problems.add(
+            command
+                + ": the lab installs prometheus-community/prometheus or grafana-community/grafana");
       }
       checkFile(command, command.after("-f"), problems);
       if (!"monitoring".equals(command.after("--namespace"))) {

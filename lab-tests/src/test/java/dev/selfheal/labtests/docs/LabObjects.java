@@ -23,7 +23,13 @@ import java.util.stream.Stream;
 final class LabObjects {
 
   /** The chart's objects the exercises name (release "prometheus", chart 29.x). */
-  static final Map<String, Set<Integer>> CHART_SERVICES = Map.of("prometheus-server", Set.of(80));
+  static final Map<String, Set<Integer>> CHART_SERVICES =
+      Map.of("prometheus-server", Set.of(80), "grafana", Set.of(80));
+
+  /** The values file of the chart that makes each of {@link #CHART_SERVICES}. */
+  static final Map<String, String> CHART_VALUES =
+      Map.of(
+          "prometheus-server", "k8s/prometheus-values.yaml", "grafana", "k8s/grafana-values.yaml");
 
   final Map<String, JsonNode> deployments = new HashMap<>();
   final Map<String, JsonNode> services = new HashMap<>();

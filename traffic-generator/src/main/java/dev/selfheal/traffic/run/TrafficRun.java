@@ -26,17 +26,28 @@ public final class TrafficRun {
   private final ModelServerClient client;
   private final TransactionSource source;
   private final PrintStream out;
+  private final ProgressPrinter progress;
   private final Random feedbackDice;
   private final TrafficStats stats = new TrafficStats();
   private final Semaphore inFlight;
   private final CountDownLatch stop = new CountDownLatch(1);
 
-  /** Creates a run; nothing is sent before {@link #run()}. */
+  /**
+   * Creates a run; nothing is sent before {@link #run()}. Progress is a live status line when
+   * {@code out} is the standard output of a terminal, else one line per report.
+   */
   public TrafficRun(TrafficConfig config, ModelServerClient client, PrintStream out) {
+    this(config, client, out, ProgressPrinter.forStream(out));
+  }
+
+  /** Creates a run that reports progress through {@code progress}. */
+  public TrafficRun(
+      TrafficConfig config, ModelServerClient client, PrintStream out, ProgressPrinter progress) {
     this.config = config;
     this.client = client;
     this.source = new TransactionSource(config.seed());
     this.out = out;
+    this.progress = progress;
     this.feedbackDice = new Random(config.seed());
     this.inFlight = new Semaphore(config.maxInFlight());
   }
@@ -74,9 +85,14 @@ public final class TrafficRun {
     try {
       pacer.scheduleAtFixedRate(this::tick, 0, periodNanos, TimeUnit.NANOSECONDS);
       if (!config.reportEvery().isZero()) {
-        long every = config.reportEvery().toNanos();
+        // A live line is cheap to refresh, so it moves every second; printed lines keep the pace
+        // asked for.
+        long every =
+            progress.isLive() ? TimeUnit.SECONDS.toNanos(1) : config.reportEvery().toNanos();
         pacer.scheduleAtFixedRate(
-            () -> out.println(stats.snapshot().line(Duration.ofNanos(System.nanoTime() - started))),
+            () ->
+                progress.status(
+                    stats.snapshot().line(Duration.ofNanos(System.nanoTime() - started))),
             every,
             every,
             TimeUnit.NANOSECONDS);
@@ -96,9 +112,9 @@ public final class TrafficRun {
       inFlight.release(config.maxInFlight());
     }
     TrafficStats.Snapshot last = stats.snapshot();
-    out.println(last.line(Duration.ofNanos(System.nanoTime() - started)) + " (done)");
+    progress.println(last.line(Duration.ofNanos(System.nanoTime() - started)) + " (done)");
     if (!last.lastFailure().isEmpty()) {
-      out.println("last failure: " + last.lastFailure());
+      progress.println("last failure: " + last.lastFailure());
     }
     return last;
   }
