@@ -99,11 +99,16 @@ public final class ModelServer implements AutoCloseable {
     Probes probes = new Probes(lifecycle, heartbeat, config.livenessTimeout(), files);
     FaultInjector faults = new FaultInjector(config.faults(), clock, start);
     PredictionLedger ledger = new PredictionLedger(config.feedbackCapacity());
-    InferenceEngine engine = new InferenceEngine(faults, quality, metrics, heartbeat, ledger);
+    InferenceEngine engine =
+        new InferenceEngine(faults, quality, metrics, heartbeat, ledger, probes::inferenceStuck);
     ObjectMapper json = Json.mapper();
     Responder responder = new Responder(json, new ErrorMapper(), metrics);
     InferencePool pool =
-        new InferencePool(config.predictThreads(), config.predictQueueCapacity(), responder);
+        new InferencePool(
+            config.predictThreads(),
+            config.predictQueueCapacity(),
+            responder,
+            engine::requireProgress);
     metrics.registerInFlight(registry, pool::inFlight);
 
     HttpServer http = HttpServer.create(new InetSocketAddress(config.port()), 256);

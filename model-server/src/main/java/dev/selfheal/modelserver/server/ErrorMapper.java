@@ -3,7 +3,9 @@ package dev.selfheal.modelserver.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
+import dev.selfheal.modelserver.inference.ModelStuckException;
 import dev.selfheal.modelserver.model.InvalidTransactionException;
+import dev.selfheal.modelserver.oip.OipException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +25,15 @@ public final class ErrorMapper {
     if (failure instanceof ApiException api) {
       return api;
     }
+    if (failure instanceof OipException oip) {
+      String code =
+          switch (oip.status()) {
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "bad_request";
+          };
+      return new ApiException(oip.status(), code, oip.tensor(), oip.getMessage(), Map.of());
+    }
     if (failure instanceof InvalidTransactionException invalid) {
       return ApiException.badRequest(invalid.field(), invalid.getMessage());
     }
@@ -35,6 +46,9 @@ public final class ErrorMapper {
     }
     if (failure instanceof ModelNotReadyException) {
       return ApiException.unavailable("not_ready", failure.getMessage());
+    }
+    if (failure instanceof ModelStuckException) {
+      return ApiException.unavailable("model_stuck", failure.getMessage());
     }
     if (failure instanceof RejectedExecutionException) {
       return ApiException.unavailable("overloaded", "inference queue is full, retry shortly");

@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Probes;
+import dev.selfheal.modelserver.oip.InferRequestDecoder;
+import dev.selfheal.modelserver.oip.InferResponseEncoder;
+import dev.selfheal.modelserver.oip.ModelSignature;
 import dev.selfheal.modelserver.quality.PredictionLedger;
 import dev.selfheal.modelserver.quality.QualityMonitor;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
@@ -70,8 +73,8 @@ public final class HttpApi {
             deps.probes(),
             deps.pool(),
             deps.engine(),
-            new KServeCodec(deps.json(), parser),
-            deps.json(),
+            new InferRequestDecoder(deps.json(), ModelSignature.FRAUD_DETECTOR),
+            new InferResponseEncoder(deps.json(), ModelSignature.FRAUD_DETECTOR),
             responder,
             deps.maxBodyBytes(),
             version));

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class InferencePool {
   private final ThreadPoolExecutor executor;
   private final Responder responder;
+  private final Runnable admission;
   private final Object idle = new Object();
   private int inFlight;
 
@@ -29,8 +30,13 @@ public final class InferencePool {
     void run(HttpExchange exchange) throws Exception;
   }
 
-  /** Creates the pool with {@code threads} workers and room for {@code queueCapacity} waiters. */
-  public InferencePool(int threads, int queueCapacity, Responder responder) {
+  /**
+   * Creates the pool with {@code threads} workers and room for {@code queueCapacity} waiters.
+   *
+   * @param admission runs before a request is queued and throws to refuse it at once (the engine's
+   *     stuck check: a stuck model answers 503 {@code model_stuck}, never "overloaded")
+   */
+  public InferencePool(int threads, int queueCapacity, Responder responder, Runnable admission) {
     BlockingQueue<Runnable> queue =
         queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
     this.executor =
@@ -43,10 +49,18 @@ public final class InferencePool {
             Threads.daemon("inference"),
             new ThreadPoolExecutor.AbortPolicy());
     this.responder = responder;
+    this.admission = admission;
   }
 
   /** Runs {@code task} on an inference thread, or answers 503 at once when saturated. */
   public void submit(HttpExchange exchange, Task task) {
+    try {
+      admission.run();
+    } catch (RuntimeException refused) {
+      failQueued();
+      responder.fail(exchange, refused);
+      return;
+    }
     enter();
     try {
       executor.execute(() -> runTask(exchange, task));
@@ -54,6 +68,16 @@ public final class InferencePool {
       leave();
       responder.fail(exchange, e);
     }
+  }
+
+  /**
+   * Requests already queued behind parked workers would wait forever: run them here instead, where
+   * the engine refuses them at once, so their clients get the same fast answer.
+   */
+  private void failQueued() {
+    java.util.List<Runnable> queued = new java.util.ArrayList<>();
+    executor.getQueue().drainTo(queued);
+    queued.forEach(Runnable::run);
   }
 
   private void runTask(HttpExchange exchange, Task task) {

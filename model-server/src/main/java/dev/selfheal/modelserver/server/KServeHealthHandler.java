@@ -12,6 +12,9 @@ import java.util.Map;
  * and {@code /ready}.
  */
 final class KServeHealthHandler implements HttpHandler {
+  /** Protocol extensions {@code GET /v2} advertises (named as Triton names them). */
+  static final List<String> EXTENSIONS = List.of("binary_tensor_data");
+
   private final Probes probes;
   private final Responder responder;
   private final String version;
@@ -29,7 +32,7 @@ final class KServeHealthHandler implements HttpHandler {
       String path = exchange.getRequestURI().getPath();
       switch (path) {
         case "/v2" ->
-            responder.send(exchange, 200, new ServerMetadata("model-server", version, List.of()));
+            responder.send(exchange, 200, new ServerMetadata("model-server", version, EXTENSIONS));
         case "/v2/health/live" -> {
           boolean live = probes.liveness().pass();
           responder.send(exchange, live ? 200 : 503, Map.of("live", live));
@@ -50,7 +53,7 @@ final class KServeHealthHandler implements HttpHandler {
    *
    * @param name server name
    * @param version server (model) version
-   * @param extensions supported protocol extensions (none)
+   * @param extensions supported protocol extensions
    */
   record ServerMetadata(String name, String version, List<String> extensions) {}
 }

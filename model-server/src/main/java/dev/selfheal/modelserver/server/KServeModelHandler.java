@@ -1,17 +1,17 @@
 package dev.selfheal.modelserver.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.inference.ServedPrediction;
 import dev.selfheal.modelserver.lifecycle.Probes;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.modelserver.oip.InferRequest;
+import dev.selfheal.modelserver.oip.InferRequestDecoder;
+import dev.selfheal.modelserver.oip.InferResponseEncoder;
+import dev.selfheal.modelserver.oip.ModelSignature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * KServe Open Inference Protocol v2 model endpoints under {@code /v2/models/fraud-detector}:
@@ -26,8 +26,8 @@ final class KServeModelHandler implements HttpHandler {
   private final Probes probes;
   private final InferencePool pool;
   private final InferenceEngine engine;
-  private final KServeCodec codec;
-  private final ObjectMapper json;
+  private final InferRequestDecoder decoder;
+  private final InferResponseEncoder encoder;
   private final Responder responder;
   private final int maxBodyBytes;
   private final String version;
@@ -36,16 +36,16 @@ final class KServeModelHandler implements HttpHandler {
       Probes probes,
       InferencePool pool,
       InferenceEngine engine,
-      KServeCodec codec,
-      ObjectMapper json,
+      InferRequestDecoder decoder,
+      InferResponseEncoder encoder,
       Responder responder,
       int maxBodyBytes,
       String version) {
     this.probes = probes;
     this.pool = pool;
     this.engine = engine;
-    this.codec = codec;
-    this.json = json;
+    this.decoder = decoder;
+    this.encoder = encoder;
     this.responder = responder;
     this.maxBodyBytes = maxBodyBytes;
     this.version = version;
@@ -68,7 +68,7 @@ final class KServeModelHandler implements HttpHandler {
         responder.send(exchange, ready ? 200 : 503, Map.of("name", MODEL_NAME, "ready", ready));
       } else if (path.equals(BASE + "/infer")) {
         Requests.requireMethod(exchange, "POST");
-        Requests.requireJson(exchange);
+        InferRequestDecoder.checkContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
         pool.submit(exchange, this::infer);
       } else {
         throw ApiException.notFound("no such model or path: " + exchange.getRequestURI().getPath());
@@ -79,47 +79,43 @@ final class KServeModelHandler implements HttpHandler {
   }
 
   private void infer(HttpExchange exchange) throws Exception {
-    JsonNode request = json.readTree(Requests.body(exchange, maxBodyBytes));
-    List<Transaction> rows = codec.transactions(request);
-    List<String> labels = new ArrayList<>(rows.size());
-    List<Double> confidences = new ArrayList<>(rows.size());
-    List<String> ids = new ArrayList<>(rows.size());
-    for (Transaction row : rows) {
-      ServedPrediction served = engine.serve(row);
-      labels.add(served.prediction().label());
-      confidences.add(served.prediction().confidence());
-      ids.add(served.predictionId());
+    var headers = exchange.getRequestHeaders();
+    InferRequest request =
+        decoder.decode(
+            Requests.body(exchange, maxBodyBytes),
+            headers.getFirst("Content-Type"),
+            headers.getFirst("Content-Encoding"),
+            headers.getFirst(InferResponseEncoder.HEADER_LENGTH),
+            maxBodyBytes);
+    List<ServedPrediction> served = engine.serveAll(request.rows());
+    List<String> labels = new ArrayList<>(served.size());
+    List<Double> confidences = new ArrayList<>(served.size());
+    List<String> ids = new ArrayList<>(served.size());
+    for (ServedPrediction row : served) {
+      labels.add(row.prediction().label());
+      confidences.add(row.prediction().confidence());
+      ids.add(row.predictionId());
     }
-    String id =
-        request.path("id").isTextual()
-            ? request.get("id").textValue()
-            : UUID.randomUUID().toString();
-    List<Long> shape = List.of((long) rows.size());
-    responder.send(
-        exchange,
-        200,
-        new OipMessages.InferResponse(
+    InferResponseEncoder.Encoded response =
+        encoder.encode(
             MODEL_NAME,
             version,
-            id,
-            List.of(
-                new OipMessages.Tensor("prediction", "BYTES", shape, labels),
-                new OipMessages.Tensor("confidence", "FP64", shape, confidences),
-                new OipMessages.Tensor("prediction_id", "BYTES", shape, ids))));
+            request.id(),
+            Map.of("prediction", labels, "confidence", confidences, "prediction_id", ids),
+            request.outputs());
+    responder.sendBytes(exchange, 200, response.body(), response.headers());
   }
 
   private OipMessages.ModelMetadata metadata() {
     List<OipMessages.Tensor> inputs = new ArrayList<>();
-    KServeCodec.INPUTS.forEach(
-        (name, type) -> inputs.add(new OipMessages.Tensor(name, type, List.of(-1L), null)));
-    return new OipMessages.ModelMetadata(
-        MODEL_NAME,
-        List.of(version),
-        "tribuo",
-        inputs,
-        List.of(
-            new OipMessages.Tensor("prediction", "BYTES", List.of(-1L), null),
-            new OipMessages.Tensor("confidence", "FP64", List.of(-1L), null),
-            new OipMessages.Tensor("prediction_id", "BYTES", List.of(-1L), null)));
+    for (ModelSignature.TensorSpec input : ModelSignature.FRAUD_DETECTOR.inputs()) {
+      inputs.add(new OipMessages.Tensor(input.name(), input.datatype().name(), List.of(-1L), null));
+    }
+    List<OipMessages.Tensor> outputs = new ArrayList<>();
+    for (ModelSignature.TensorSpec output : ModelSignature.FRAUD_DETECTOR.outputs()) {
+      outputs.add(
+          new OipMessages.Tensor(output.name(), output.datatype().name(), List.of(-1L), null));
+    }
+    return new OipMessages.ModelMetadata(MODEL_NAME, List.of(version), "tribuo", inputs, outputs);
   }
 }

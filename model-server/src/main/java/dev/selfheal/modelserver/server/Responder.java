@@ -40,9 +40,22 @@ public final class Responder {
 
   /** Sends {@code body} as JSON with the given status and extra headers. */
   public void send(HttpExchange exchange, int status, Object body, Map<String, String> headers) {
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, String> all = new java.util.LinkedHashMap<>();
+    all.put("Content-Type", "application/json");
+    all.putAll(headers);
+    sendBytes(exchange, status, bytes, all);
+  }
+
+  /** Sends ready-made bytes; {@code headers} must include {@code Content-Type}. */
+  public void sendBytes(
+      HttpExchange exchange, int status, byte[] bytes, Map<String, String> headers) {
     try (exchange) {
-      byte[] bytes = json.writeValueAsBytes(body);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
       headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
       exchange.sendResponseHeaders(status, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
