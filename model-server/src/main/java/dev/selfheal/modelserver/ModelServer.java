@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.selfheal.modelserver.config.ServerConfig;
 import dev.selfheal.modelserver.faults.FaultInjector;
 import dev.selfheal.modelserver.faults.ProbeFiles;
+import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Heartbeat;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
@@ -89,7 +90,9 @@ public final class ModelServer implements AutoCloseable {
         new QualityMonitor(
             config.accuracyWindowSize(),
             config.errorWindowSize(),
-            new DegradationRule(config.accuracyThreshold(), config.errorRateThreshold()));
+            new DegradationRule(config.accuracyThreshold(), config.errorRateThreshold()),
+            config.labels(),
+            clock);
     ModelMetrics metrics =
         ModelMetrics.register(registry, version, quality, clock, start, BuildInfo.current());
     Heartbeat heartbeat = new Heartbeat(clock);
@@ -98,7 +101,9 @@ public final class ModelServer implements AutoCloseable {
         new ProbeFiles(config.faults().unreadyFile(), config.faults().unhealthyFile());
     Probes probes = new Probes(lifecycle, heartbeat, config.livenessTimeout(), files);
     FaultInjector faults = new FaultInjector(config.faults(), clock, start);
-    PredictionLedger ledger = new PredictionLedger(config.feedbackCapacity());
+    PredictionLedger ledger =
+        new PredictionLedger(config.feedbackCapacity(), config.feedbackMaxAge(), clock);
+    FeedbackGate feedback = new FeedbackGate(config.feedbackToken(), ledger, quality, metrics);
     InferenceEngine engine =
         new InferenceEngine(faults, quality, metrics, heartbeat, ledger, probes::inferenceStuck);
     ObjectMapper json = Json.mapper();
@@ -124,7 +129,7 @@ public final class ModelServer implements AutoCloseable {
             pool,
             probes,
             quality,
-            ledger,
+            feedback,
             lifecycle,
             registry,
             json,

@@ -77,6 +77,12 @@ final class EnvReader {
     return Duration.ofNanos(millis.movePointRight(6).longValue());
   }
 
+  /** The trimmed value, or empty when unset or blank. */
+  String text(String name) {
+    String value = raw(name);
+    return value == null ? "" : value;
+  }
+
   Path path(String name, String fallback) {
     String value = raw(name);
     return Path.of(value == null ? fallback : value);

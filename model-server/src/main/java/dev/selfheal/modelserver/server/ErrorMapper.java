@@ -1,6 +1,7 @@
 package dev.selfheal.modelserver.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.selfheal.modelserver.feedback.FeedbackRejectedException;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
 import dev.selfheal.modelserver.inference.ModelStuckException;
@@ -33,6 +34,14 @@ public final class ErrorMapper {
             default -> "bad_request";
           };
       return new ApiException(oip.status(), code, oip.tensor(), oip.getMessage(), Map.of());
+    }
+    if (failure instanceof FeedbackRejectedException rejected) {
+      return new ApiException(
+          rejected.status(),
+          rejected.code(),
+          rejected.field(),
+          rejected.getMessage(),
+          rejected.headers());
     }
     if (failure instanceof InvalidTransactionException invalid) {
       return ApiException.badRequest(invalid.field(), invalid.getMessage());

@@ -4,30 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.selfheal.modelserver.quality.PredictionLedger;
-import dev.selfheal.modelserver.quality.QualityMonitor;
+import dev.selfheal.modelserver.feedback.FeedbackGate;
 import java.io.IOException;
-import java.util.Optional;
 
 /**
- * {@code POST /feedback}: the true label of an earlier prediction. Scores it once into the accuracy
- * window; an unknown, expired or already-scored id answers 404.
+ * {@code POST /feedback}: the true label of an earlier prediction. The {@link FeedbackGate} decides
+ * whether it counts (token, recent id, once each); this class only reads the request.
  */
 final class FeedbackHandler implements HttpHandler {
-  private final PredictionLedger ledger;
-  private final QualityMonitor quality;
+  private final FeedbackGate gate;
   private final Responder responder;
   private final ObjectMapper json;
   private final int maxBodyBytes;
 
-  FeedbackHandler(
-      PredictionLedger ledger,
-      QualityMonitor quality,
-      Responder responder,
-      ObjectMapper json,
-      int maxBodyBytes) {
-    this.ledger = ledger;
-    this.quality = quality;
+  FeedbackHandler(FeedbackGate gate, Responder responder, ObjectMapper json, int maxBodyBytes) {
+    this.gate = gate;
     this.responder = responder;
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
@@ -39,22 +30,18 @@ final class FeedbackHandler implements HttpHandler {
       Requests.requirePath(exchange, "/feedback");
       Requests.requireMethod(exchange, "POST");
       Requests.requireJson(exchange);
+      gate.authorize(exchange.getRequestHeaders().getFirst("Authorization"));
       JsonNode body = json.readTree(Requests.body(exchange, maxBodyBytes));
       if (body == null || !body.isObject()) {
         throw ApiException.badRequest(null, "body must be a JSON object");
       }
       String id = text(body, "prediction_id");
       String label = text(body, "label");
-      if (!label.equals("fraud") && !label.equals("legitimate")) {
-        throw ApiException.badRequest("label", "label must be fraud or legitimate");
-      }
-      Optional<Boolean> predictedFraud = ledger.take(id);
-      if (predictedFraud.isEmpty()) {
-        throw ApiException.notFound("unknown, expired or already scored prediction_id: " + id);
-      }
-      boolean correct = predictedFraud.get() == label.equals("fraud");
-      quality.recordLabeled(correct);
-      responder.send(exchange, 202, new FeedbackResponse(id, correct, quality.accuracy()));
+      FeedbackGate.Accepted accepted = gate.score(id, label);
+      responder.send(
+          exchange,
+          202,
+          new FeedbackResponse(accepted.predictionId(), accepted.correct(), accepted.accuracy()));
     } catch (IOException | RuntimeException e) {
       responder.fail(exchange, e);
     }
@@ -73,7 +60,7 @@ final class FeedbackHandler implements HttpHandler {
    *
    * @param predictionId the scored prediction
    * @param correct whether the model was right
-   * @param accuracy accuracy in the labeled window after this outcome
+   * @param accuracy {@code model_accuracy} after this label
    */
   record FeedbackResponse(String predictionId, boolean correct, double accuracy) {}
 }

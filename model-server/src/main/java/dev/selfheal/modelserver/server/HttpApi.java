@@ -3,13 +3,13 @@ package dev.selfheal.modelserver.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Probes;
 import dev.selfheal.modelserver.oip.InferRequestDecoder;
 import dev.selfheal.modelserver.oip.InferResponseEncoder;
 import dev.selfheal.modelserver.oip.ModelSignature;
-import dev.selfheal.modelserver.quality.PredictionLedger;
 import dev.selfheal.modelserver.quality.QualityMonitor;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -27,7 +27,7 @@ public final class HttpApi {
    * @param pool bounded inference threads
    * @param probes liveness and readiness
    * @param quality model quality windows
-   * @param ledger recent predictions for feedback
+   * @param feedback decides which labels count
    * @param lifecycle the server phase
    * @param registry metrics registry served on {@code /metrics}
    * @param json the configured mapper
@@ -40,7 +40,7 @@ public final class HttpApi {
       InferencePool pool,
       Probes probes,
       QualityMonitor quality,
-      PredictionLedger ledger,
+      FeedbackGate feedback,
       Lifecycle lifecycle,
       PrometheusRegistry registry,
       ObjectMapper json,
@@ -63,8 +63,7 @@ public final class HttpApi {
     bind(
         server,
         "/feedback",
-        new FeedbackHandler(
-            deps.ledger(), deps.quality(), responder, deps.json(), deps.maxBodyBytes()));
+        new FeedbackHandler(deps.feedback(), responder, deps.json(), deps.maxBodyBytes()));
     bind(server, "/v2", new KServeHealthHandler(deps.probes(), responder, version));
     bind(
         server,
