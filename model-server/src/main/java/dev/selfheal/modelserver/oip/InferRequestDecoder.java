@@ -253,7 +253,8 @@ public final class InferRequestDecoder {
     if (!data.isArray()) {
       throw OipException.badRequest(name, "input '" + name + "' data must be an array");
     }
-    List<JsonNode> flat = new ArrayList<>(elements);
+    // Not sized by the shape: the shape is the client's claim, the data is what arrived.
+    List<JsonNode> flat = new ArrayList<>();
     flatten(data, flat, 0, name);
     if (flat.size() != elements) {
       throw OipException.badRequest(
@@ -341,7 +342,8 @@ public final class InferRequestDecoder {
     ByteBuffer slice = binary.slice(binary.position(), size).order(ByteOrder.LITTLE_ENDIAN);
     binary.position(binary.position() + size);
     Datatype type = spec.datatype();
-    if (type != Datatype.BYTES && size != elements * type.size()) {
+    // In long: a huge shape must not overflow into a match, nor size an array before the check.
+    if (type != Datatype.BYTES && size != (long) elements * type.size()) {
       throw OipException.badRequest(
           name,
           "input '"
@@ -352,6 +354,17 @@ public final class InferRequestDecoder {
               + type
               + " need "
               + (long) elements * type.size());
+    }
+    if (type == Datatype.BYTES && (long) elements * 4 > size) {
+      throw OipException.badRequest(
+          name,
+          "input '"
+              + name
+              + "' has "
+              + size
+              + " bytes of binary data, too few for "
+              + elements
+              + " BYTES elements");
     }
     Object[] values = new Object[elements];
     for (int i = 0; i < elements; i++) {

@@ -339,6 +339,48 @@ class InferRequestDecoderTest {
   }
 
   @Test
+  void hugeShapesAreRefusedBeforeAnythingIsAllocated() {
+    // 2^29 + 1 FP64 elements need 2^32 + 8 bytes: in int arithmetic that is 8, the size declared.
+    String hugeFp64 =
+        new String(binaryRow("fuel", (byte) 0, 1)[0], StandardCharsets.UTF_8)
+            .replace(
+                "\"name\":\"amount\",\"datatype\":\"FP64\",\"shape\":[1]",
+                "\"name\":\"amount\",\"datatype\":\"FP64\",\"shape\":[536870913]");
+    byte[][] row = binaryRow("fuel", (byte) 0, 1);
+    assertThatExceptionOfType(OipException.class)
+        .isThrownBy(
+            () ->
+                decoder.decode(
+                    concat(hugeFp64.getBytes(StandardCharsets.UTF_8), row[1]),
+                    null,
+                    null,
+                    Integer.toString(hugeFp64.length()),
+                    MAX))
+        .satisfies(e -> assertThat(e.tensor()).isEqualTo("amount"))
+        .withMessageContaining("need 4294967304");
+    String hugeBytes =
+        new String(row[0], StandardCharsets.UTF_8)
+            .replace(
+                "\"name\":\"merchant_category\",\"datatype\":\"BYTES\",\"shape\":[1]",
+                "\"name\":\"merchant_category\",\"datatype\":\"BYTES\",\"shape\":[2147483647]");
+    assertThatExceptionOfType(OipException.class)
+        .isThrownBy(
+            () ->
+                decoder.decode(
+                    concat(hugeBytes.getBytes(StandardCharsets.UTF_8), row[1]),
+                    null,
+                    null,
+                    Integer.toString(hugeBytes.length()),
+                    MAX))
+        .withMessageContaining("too few for 2147483647 BYTES elements");
+    String hugeJson =
+        ALL.replace("\"shape\":[1],\"data\":[14]", "\"shape\":[2147483647],\"data\":[14]");
+    assertThatExceptionOfType(OipException.class)
+        .isThrownBy(() -> decode(request(hugeJson)))
+        .withMessageContaining("holds 1 elements but its shape says 2147483647");
+  }
+
+  @Test
   void headerLengthAndContentType() {
     byte[][] row = binaryRow("fuel", (byte) 0, 1);
     byte[] body = concat(row[0], row[1]);
