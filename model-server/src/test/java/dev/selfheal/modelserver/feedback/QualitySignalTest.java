@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.selfheal.modelserver.quality.QualityMonitor;
 import dev.selfheal.modelserver.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,12 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quality signal against a real v1 server with its default windows ({@code
- * FEEDBACK_WINDOW_SIZE} 500, {@code FEEDBACK_MIN_LABELS} 100): labelled traffic decides {@code
+ * FEEDBACK_WINDOW_SIZE} 1000, {@code FEEDBACK_MIN_LABELS} 300): labelled traffic decides {@code
  * model_accuracy} once there is enough of it, the golden set keeps its own gauge, and forged,
  * repeated or unauthorised labels move nothing.
  */
 class QualitySignalTest {
   private static final String V1 = "{version=\"v1.0\"}";
+  private static final int WINDOW = QualityMonitor.LabelPolicy.DEFAULT.windowSize();
+  private static final int MIN = QualityMonitor.LabelPolicy.DEFAULT.minLabels();
 
   @TempDir Path dir;
 
@@ -129,19 +132,20 @@ class QualitySignalTest {
 
   @Test
   void accuracyFollowsLabelledTrafficAtTheMinimumAndDegradedFollows() throws Exception {
+    assertThat(MIN).isEqualTo(300);
     try (TestServer server = TestServer.start(Map.of(), TestServer::realModel, dir)) {
       double golden = server.metric("model_golden_accuracy" + V1);
       assertThat(golden).isGreaterThanOrEqualTo(0.93);
-      List<Served> served = predictions(server, 100);
+      List<Served> served = predictions(server, MIN);
 
-      // 99 labels are fewer than FEEDBACK_MIN_LABELS: the golden set still decides.
-      sendAtAccuracy083(server, served, 0, 99);
+      // One label fewer than FEEDBACK_MIN_LABELS: the golden set still decides.
+      sendAtAccuracy083(server, served, 0, MIN - 1);
       assertThat(server.metric("model_accuracy" + V1)).isEqualTo(golden);
-      assertThat(server.metric("model_feedback_labels" + V1)).isEqualTo(99);
+      assertThat(server.metric("model_feedback_labels" + V1)).isEqualTo(MIN - 1);
       assertThat(server.metric("model_degraded" + V1)).isZero();
 
-      // The 100th label: labelled traffic decides, exactly 83 of 100.
-      sendAtAccuracy083(server, served, 99, 100);
+      // The minimum reached: labelled traffic decides, exactly 249 of 300.
+      sendAtAccuracy083(server, served, MIN - 1, MIN);
       assertThat(server.metric("model_accuracy" + V1)).isCloseTo(0.83, within(1e-9));
       assertThat(server.metric("model_degraded" + V1)).isEqualTo(1);
       assertThat(server.metric("model_golden_accuracy" + V1)).isEqualTo(golden);
@@ -152,29 +156,31 @@ class QualitySignalTest {
 
   @Test
   void driftReplacesAHealthyWindowWithinFeedbackWindowSizeLabels() throws Exception {
+    assertThat(WINDOW).isEqualTo(1000);
     try (TestServer server = TestServer.start(Map.of(), TestServer::realModel, dir)) {
-      for (Served one : predictions(server, 500)) {
+      for (Served one : predictions(server, WINDOW)) {
         assertThat(feedback(server, null, one.id(), one.label()).statusCode()).isEqualTo(202);
       }
       assertThat(server.metric("model_accuracy" + V1)).isEqualTo(1.0);
       assertThat(server.metric("model_degraded" + V1)).isZero();
 
-      // True accuracy drops to 0.83. 0.83 of new and 1.0 of old labels cross 0.90 after about
-      // 300 labels; after 500 (the window) only the new ones are left.
-      List<Served> drift = predictions(server, 500);
-      double afterHalf = sendAtAccuracy083(server, drift, 0, 300);
-      assertThat(afterHalf).isLessThan(0.90);
+      // True accuracy drops to 0.83. Mixed with 1.0 of old labels the window crosses 0.90 after
+      // about 590 new labels (0.898 at 600); after 1000 (the window) only new ones are left.
+      List<Served> drift = predictions(server, WINDOW);
+      assertThat(sendAtAccuracy083(server, drift, 0, 580)).isGreaterThan(0.90);
+      assertThat(server.metric("model_degraded" + V1)).isZero();
+      assertThat(sendAtAccuracy083(server, drift, 580, 600)).isLessThan(0.90);
       assertThat(server.metric("model_degraded" + V1)).isEqualTo(1);
-      sendAtAccuracy083(server, drift, 300, 500);
+      sendAtAccuracy083(server, drift, 600, WINDOW);
       assertThat(server.metric("model_accuracy" + V1)).isCloseTo(0.83, within(1e-9));
-      assertThat(server.metric("model_feedback_labels" + V1)).isEqualTo(500);
+      assertThat(server.metric("model_feedback_labels" + V1)).isEqualTo(WINDOW);
     }
   }
 
   @Test
   void forgedAndRepeatedBurstsMoveNothing() throws Exception {
     try (TestServer server = TestServer.start(Map.of(), TestServer::realModel, dir)) {
-      List<Served> served = predictions(server, 150);
+      List<Served> served = predictions(server, MIN + 50);
       for (Served one : served) {
         feedback(server, null, one.id(), one.label());
       }
@@ -194,13 +200,13 @@ class QualitySignalTest {
       }
 
       assertThat(server.metric("model_accuracy" + V1)).isEqualTo(before);
-      assertThat(server.metric("model_feedback_labels" + V1)).isEqualTo(150);
+      assertThat(server.metric("model_feedback_labels" + V1)).isEqualTo(MIN + 50);
       assertThat(server.metric("model_feedback_total{outcome=\"unknown_id\",version=\"v1.0\"}"))
           .isEqualTo(300);
       assertThat(server.metric("model_feedback_total{outcome=\"repeated\",version=\"v1.0\"}"))
           .isEqualTo(300);
       assertThat(server.metric("model_feedback_total{outcome=\"accepted\",version=\"v1.0\"}"))
-          .isEqualTo(150);
+          .isEqualTo(MIN + 50);
     }
   }
 
