@@ -3,14 +3,13 @@ package dev.selfheal.modelserver.server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.selfheal.modelserver.inference.InferenceEngine;
-import dev.selfheal.modelserver.inference.ServedPrediction;
 import dev.selfheal.modelserver.lifecycle.Probes;
 import dev.selfheal.modelserver.oip.InferRequest;
 import dev.selfheal.modelserver.oip.InferRequestDecoder;
 import dev.selfheal.modelserver.oip.InferResponseEncoder;
+import dev.selfheal.modelserver.oip.ModelMetadata;
 import dev.selfheal.modelserver.oip.ModelSignature;
-import java.util.ArrayList;
-import java.util.List;
+import dev.selfheal.modelserver.oip.PredictionColumns;
 import java.util.Map;
 
 /**
@@ -61,7 +60,10 @@ final class KServeModelHandler implements HttpHandler {
       }
       if (path.equals(BASE) || path.equals(BASE + "/")) {
         Requests.requireMethod(exchange, "GET");
-        responder.send(exchange, 200, metadata());
+        responder.send(
+            exchange,
+            200,
+            ModelMetadata.of(ModelSignature.FRAUD_DETECTOR, MODEL_NAME, version, "tribuo"));
       } else if (path.equals(BASE + "/ready")) {
         Requests.requireMethod(exchange, "GET");
         boolean ready = probes.readiness().pass();
@@ -87,35 +89,13 @@ final class KServeModelHandler implements HttpHandler {
             headers.getFirst("Content-Encoding"),
             headers.getFirst(InferResponseEncoder.HEADER_LENGTH),
             maxBodyBytes);
-    List<ServedPrediction> served = engine.serveAll(request.rows());
-    List<String> labels = new ArrayList<>(served.size());
-    List<Double> confidences = new ArrayList<>(served.size());
-    List<String> ids = new ArrayList<>(served.size());
-    for (ServedPrediction row : served) {
-      labels.add(row.prediction().label());
-      confidences.add(row.prediction().confidence());
-      ids.add(row.predictionId());
-    }
     InferResponseEncoder.Encoded response =
         encoder.encode(
             MODEL_NAME,
             version,
             request.id(),
-            Map.of("prediction", labels, "confidence", confidences, "prediction_id", ids),
+            PredictionColumns.of(engine.serveAll(request.rows())),
             request.outputs());
     responder.sendBytes(exchange, 200, response.body(), response.headers());
-  }
-
-  private OipMessages.ModelMetadata metadata() {
-    List<OipMessages.Tensor> inputs = new ArrayList<>();
-    for (ModelSignature.TensorSpec input : ModelSignature.FRAUD_DETECTOR.inputs()) {
-      inputs.add(new OipMessages.Tensor(input.name(), input.datatype().name(), List.of(-1L), null));
-    }
-    List<OipMessages.Tensor> outputs = new ArrayList<>();
-    for (ModelSignature.TensorSpec output : ModelSignature.FRAUD_DETECTOR.outputs()) {
-      outputs.add(
-          new OipMessages.Tensor(output.name(), output.datatype().name(), List.of(-1L), null));
-    }
-    return new OipMessages.ModelMetadata(MODEL_NAME, List.of(version), "tribuo", inputs, outputs);
   }
 }
