@@ -9,6 +9,8 @@
 #   kubectl port-forward svc/model-server 8080:80 &           # on kind, then:
 #   scripts/traffic.sh --rate 10 --duration 600
 #   scripts/traffic.sh --help                                 # every option
+# When the model server requires a token on /feedback (FEEDBACK_TOKEN, from the Secret model-server-feedback in
+# k8s), the script sends it: FEEDBACK_TOKEN from the environment if set, else the Secret's, read with kubectl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,4 +37,9 @@ if [ -n "${PORT:-}" ]; then
   done
   $has_url || args=(--url "http://localhost:$PORT" "${args[@]}")
 fi
+if [ -z "${FEEDBACK_TOKEN:-}" ] && command -v kubectl >/dev/null 2>&1; then
+  FEEDBACK_TOKEN="$(kubectl get secret model-server-feedback --request-timeout=5s \
+    -o jsonpath='{.data.token}' 2>/dev/null | base64 -d 2>/dev/null || true)"
+fi
+export FEEDBACK_TOKEN="${FEEDBACK_TOKEN:-}"
 exec java -jar "$jar" "${args[@]}"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.modelserver.config.ServerConfig;
 import dev.selfheal.modelserver.faults.FaultInjector;
 import dev.selfheal.modelserver.faults.ProbeFiles;
+import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Heartbeat;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
@@ -84,7 +85,9 @@ public final class ModelServer implements AutoCloseable {
         new QualityMonitor(
             config.accuracyWindowSize(),
             config.errorWindowSize(),
-            new DegradationRule(config.accuracyThreshold(), config.errorRateThreshold()));
+            new DegradationRule(config.accuracyThreshold(), config.errorRateThreshold()),
+            config.labels(),
+            clock);
     ModelMetrics metrics =
         ModelMetrics.register(registry, version, quality, clock, start, BuildInfo.current());
     Heartbeat heartbeat = new Heartbeat(clock);
@@ -93,10 +96,15 @@ public final class ModelServer implements AutoCloseable {
         new ProbeFiles(config.faults().unreadyFile(), config.faults().unhealthyFile());
     Probes probes = new Probes(lifecycle, heartbeat, config.livenessTimeout(), files);
     FaultInjector faults = new FaultInjector(config.faults(), clock, start);
-    PredictionLedger ledger = new PredictionLedger(config.feedbackCapacity());
-    InferenceEngine engine = new InferenceEngine(faults, quality, metrics, heartbeat, ledger);
+    PredictionLedger ledger =
+        new PredictionLedger(config.feedbackCapacity(), config.feedbackMaxAge(), clock);
+    FeedbackGate feedback = new FeedbackGate(config.feedbackToken(), ledger, quality, metrics);
+    InferenceEngine engine =
+        new InferenceEngine(faults, quality, metrics, heartbeat, ledger, probes::inferenceStuck);
     ObjectMapper json = Json.snakeCaseMapper();
-    InferencePool pool = new InferencePool(config.predictThreads(), config.predictQueueCapacity());
+    InferencePool pool =
+        new InferencePool(
+            config.predictThreads(), config.predictQueueCapacity(), engine::requireProgress);
     metrics.registerInFlight(registry, pool::inFlight);
 
     HttpService http =
@@ -110,7 +118,16 @@ public final class ModelServer implements AutoCloseable {
             .routes(
                 HttpApi.routes(
                     new HttpApi.Dependencies(
-                        version, engine, pool, probes, quality, ledger, lifecycle, registry, json)))
+                        version,
+                        config.http().maxBodyBytes(),
+                        engine,
+                        pool,
+                        probes,
+                        quality,
+                        feedback,
+                        lifecycle,
+                        registry,
+                        json)))
             .start();
     ModelServer server = new ModelServer(config, http, pool, lifecycle, probes, faults);
     LOG.info(

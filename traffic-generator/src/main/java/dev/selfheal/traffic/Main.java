@@ -68,7 +68,13 @@ public final class Main {
             .connectTimeout(config.requestTimeout())
             .build();
     ModelServerClient client =
-        new ModelServerClient(http, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+        new ModelServerClient(
+            http,
+            new ObjectMapper(),
+            config.baseUrl(),
+            config.requestTimeout(),
+            // The model server's FEEDBACK_TOKEN, when it has one (scripts/traffic.sh finds it).
+            System.getenv("FEEDBACK_TOKEN"));
     TrafficRun trafficRun = new TrafficRun(config, client, out);
     onStart.started(trafficRun);
     TrafficStats.Snapshot result = trafficRun.run();

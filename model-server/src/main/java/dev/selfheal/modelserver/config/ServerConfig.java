@@ -1,7 +1,9 @@
 package dev.selfheal.modelserver.config;
 
 import dev.selfheal.modelserver.faults.FaultConfig;
+import dev.selfheal.modelserver.feedback.FeedbackToken;
 import dev.selfheal.modelserver.model.ModelRelease;
+import dev.selfheal.modelserver.quality.QualityMonitor.LabelPolicy;
 import dev.selfheal.runtime.config.EnvReader;
 import dev.selfheal.runtime.http.HttpLimits;
 import java.time.Duration;
@@ -21,7 +23,7 @@ import java.util.Objects;
  * @param selfEvalBatchSize golden examples scored per periodic self-evaluation
  * @param accuracyThreshold degraded below this accuracy
  * @param errorRateThreshold degraded above this error rate
- * @param accuracyWindowSize labeled outcomes kept for {@code model_accuracy}
+ * @param accuracyWindowSize golden-set outcomes kept ({@code model_golden_accuracy})
  * @param errorWindowSize served predictions kept for {@code model_error_rate}
  * @param shutdownGrace longest drain after SIGTERM
  * @param heartbeatInterval how often the watchdog proves that inference still makes progress
@@ -30,6 +32,11 @@ import java.util.Objects;
  * @param predictThreads threads running inference
  * @param predictQueueCapacity inference requests allowed to wait; more are shed with 503
  * @param feedbackCapacity recent prediction ids remembered for {@code POST /feedback}
+ * @param feedbackMaxAge how long a prediction id may be scored ({@code FEEDBACK_MAX_AGE_SECONDS})
+ * @param labels how labelled feedback decides {@code model_accuracy} ({@code FEEDBACK_WINDOW_SIZE},
+ *     {@code FEEDBACK_WINDOW_SECONDS}, {@code FEEDBACK_MIN_LABELS})
+ * @param feedbackToken bearer token {@code POST /feedback} requires ({@code FEEDBACK_TOKEN}), none
+ *     when unset
  */
 public record ServerConfig(
     int port,
@@ -47,12 +54,17 @@ public record ServerConfig(
     HttpLimits http,
     int predictThreads,
     int predictQueueCapacity,
-    int feedbackCapacity) {
+    int feedbackCapacity,
+    Duration feedbackMaxAge,
+    LabelPolicy labels,
+    FeedbackToken feedbackToken) {
 
   /** Checks the rules that span several settings. */
   public ServerConfig {
     Objects.requireNonNull(modelVersion, "modelVersion");
     Objects.requireNonNull(faults, "faults");
+    Objects.requireNonNull(labels, "labels");
+    Objects.requireNonNull(feedbackToken, "feedbackToken");
     if (livenessTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException(
           "LIVENESS_TIMEOUT_SECONDS must be at least twice HEARTBEAT_INTERVAL_MS, or liveness flaps");
@@ -86,6 +98,12 @@ public record ServerConfig(
         HttpLimits.fromEnv(in),
         in.integer("PREDICT_THREADS", 2, 1, 256),
         in.integer("PREDICT_QUEUE_CAPACITY", 64, 0, 100_000),
-        in.integer("FEEDBACK_CAPACITY", 10_000, 1, 10_000_000));
+        in.integer("FEEDBACK_CAPACITY", 10_000, 1, 10_000_000),
+        in.seconds("FEEDBACK_MAX_AGE_SECONDS", Duration.ofMinutes(10), false),
+        new LabelPolicy(
+            in.integer("FEEDBACK_WINDOW_SIZE", LabelPolicy.DEFAULT.windowSize(), 1, 1_000_000),
+            in.seconds("FEEDBACK_WINDOW_SECONDS", LabelPolicy.DEFAULT.maxAge(), false),
+            in.integer("FEEDBACK_MIN_LABELS", LabelPolicy.DEFAULT.minLabels(), 1, 1_000_000)),
+        new FeedbackToken(in.string("FEEDBACK_TOKEN", "")));
   }
 }

@@ -8,8 +8,11 @@ import dev.selfheal.modelserver.model.Prediction;
 import dev.selfheal.modelserver.model.Transaction;
 import dev.selfheal.modelserver.quality.PredictionLedger;
 import dev.selfheal.modelserver.quality.QualityMonitor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,20 +29,28 @@ public final class InferenceEngine {
   private final ModelMetrics metrics;
   private final Heartbeat heartbeat;
   private final PredictionLedger ledger;
+  private final BooleanSupplier stuck;
   private volatile FraudModel model;
 
-  /** Creates an engine with no model installed yet. */
+  /**
+   * Creates an engine with no model installed yet.
+   *
+   * @param stuck true once the progress watchdog has declared inference stuck: served requests are
+   *     then refused at once with {@link ModelStuckException}
+   */
   public InferenceEngine(
       FaultInjector faults,
       QualityMonitor quality,
       ModelMetrics metrics,
       Heartbeat heartbeat,
-      PredictionLedger ledger) {
+      PredictionLedger ledger,
+      BooleanSupplier stuck) {
     this.faults = faults;
     this.quality = quality;
     this.metrics = metrics;
     this.heartbeat = heartbeat;
     this.ledger = ledger;
+    this.stuck = stuck;
   }
 
   /** Installs the loaded model. */
@@ -56,33 +67,65 @@ public final class InferenceEngine {
    * Serves one prediction to a client.
    *
    * @throws ModelNotReadyException before the model is installed
+   * @throws ModelStuckException once the watchdog has declared inference stuck
    * @throws ModelFailureException when inference fails server-side (counted as a model error)
    */
   public ServedPrediction serve(Transaction transaction) {
+    return serveAll(List.of(transaction)).get(0);
+  }
+
+  /**
+   * Serves a batch of rows (one OIP infer request). Faults act once per batch, as they would on one
+   * model call; every row is counted, remembered for feedback and gets its own prediction id. Each
+   * row's latency is its share of the batch's time.
+   *
+   * @throws ModelNotReadyException before the model is installed
+   * @throws ModelStuckException once the watchdog has declared inference stuck
+   * @throws ModelFailureException when inference fails server-side (every row counts as an error)
+   */
+  public List<ServedPrediction> serveAll(List<Transaction> rows) {
     FraudModel current = requireModel();
+    requireProgress();
     long started = System.nanoTime();
-    Prediction prediction;
+    List<Prediction> predictions = new ArrayList<>(rows.size());
     try {
       faults.beforeServing();
-      prediction = current.predict(transaction);
-      if (!(prediction.confidence() >= 0 && prediction.confidence() <= 1)) {
-        throw new IllegalStateException("confidence out of range: " + prediction.confidence());
+      for (Transaction row : rows) {
+        Prediction prediction = current.predict(row);
+        if (!(prediction.confidence() >= 0 && prediction.confidence() <= 1)) {
+          throw new IllegalStateException("confidence out of range: " + prediction.confidence());
+        }
+        predictions.add(prediction);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      recordFailure(e);
+      recordFailure(e, rows.size());
       throw new ModelFailureException("inference interrupted", e);
     } catch (RuntimeException e) {
-      recordFailure(e);
+      recordFailure(e, rows.size());
       throw new ModelFailureException("inference failed", e);
     }
-    double latencyMs = (System.nanoTime() - started) / 1e6;
+    double latencyMs = (System.nanoTime() - started) / 1e6 / rows.size();
     heartbeat.tick();
-    quality.recordSuccess(latencyMs);
-    metrics.predictionServed();
-    String id = UUID.randomUUID().toString();
-    ledger.remember(id, prediction.fraud());
-    return new ServedPrediction(prediction, latencyMs, id);
+    List<ServedPrediction> served = new ArrayList<>(rows.size());
+    for (Prediction prediction : predictions) {
+      quality.recordSuccess(latencyMs);
+      metrics.predictionServed();
+      String id = UUID.randomUUID().toString();
+      ledger.remember(id, prediction.fraud());
+      served.add(new ServedPrediction(prediction, latencyMs, id));
+    }
+    return served;
+  }
+
+  /**
+   * Fails fast with {@link ModelStuckException} once the watchdog has declared inference stuck. The
+   * request pool calls it before queueing, so nothing waits behind parked threads.
+   */
+  public void requireProgress() {
+    if (stuck.getAsBoolean()) {
+      throw new ModelStuckException();
+    }
   }
 
   /**
@@ -108,9 +151,11 @@ public final class InferenceEngine {
     return current;
   }
 
-  private void recordFailure(Exception e) {
+  private void recordFailure(Exception e, int rows) {
     LOG.warn("Inference failed: {}", e.toString());
-    quality.recordFailure();
-    metrics.predictionFailed();
+    for (int i = 0; i < rows; i++) {
+      quality.recordFailure();
+      metrics.predictionFailed();
+    }
   }
 }

@@ -54,6 +54,15 @@ public final class Probes {
         List.of(model, accepting, progress(), file("unready_file", files.unready(), files)));
   }
 
+  /**
+   * True when the watchdog's verdict is "inference is stuck": past start-up, and no progress for
+   * longer than the liveness timeout (the same rule that fails liveness).
+   */
+  public boolean inferenceStuck() {
+    return lifecycle.phase() != Phase.STARTING
+        && heartbeat.sinceLastProgress().toMillis() > livenessTimeout.toMillis();
+  }
+
   private Check progress() {
     if (lifecycle.phase() == Phase.STARTING) {
       // Not started is not yet live: a startupProbe on /health then waits for the self-checked

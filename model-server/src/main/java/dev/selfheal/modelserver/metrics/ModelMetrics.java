@@ -35,12 +35,15 @@ public final class ModelMetrics {
   private final Counter requests;
   private final Counter errors;
   private final Histogram duration;
+  private final Counter feedback;
 
-  private ModelMetrics(String version, Counter requests, Counter errors, Histogram duration) {
+  private ModelMetrics(
+      String version, Counter requests, Counter errors, Histogram duration, Counter feedback) {
     this.version = version;
     this.requests = requests;
     this.errors = errors;
     this.duration = duration;
+    this.feedback = feedback;
   }
 
   /**
@@ -55,12 +58,25 @@ public final class ModelMetrics {
       Clock clock,
       Instant start,
       BuildInfo build) {
+    // No sample (not NaN) until a value exists: only during start-up, before the self-check.
     gauge(
         registry,
         "model_accuracy",
-        "Fraction of correct predictions in the labeled window",
+        "Fraction correct: recent labelled feedback when there is enough, else the golden set",
         version,
         quality::accuracy);
+    gauge(
+        registry,
+        "model_golden_accuracy",
+        "Fraction correct on the golden-set self-evaluation window",
+        version,
+        quality::goldenAccuracy);
+    gauge(
+        registry,
+        "model_feedback_labels",
+        "Labels from /feedback in the recent window behind model_accuracy",
+        version,
+        quality::labelledSamples);
     gauge(
         registry,
         "model_error_rate",
@@ -113,10 +129,23 @@ public final class ModelMetrics {
             .labelNames("version", "app_version", "java_version")
             .register(registry);
     info.addLabelValues(version, build.appVersion(), build.javaVersion());
+    Counter feedback =
+        Counter.builder()
+            .name("model_feedback_total")
+            .help("Labels sent to /feedback by outcome (accepted or why refused)")
+            .labelNames("version", "outcome")
+            .register(registry);
     requests.labelValues(version);
     errors.labelValues(version);
-    return new ModelMetrics(version, requests, errors, duration);
+    for (String outcome : FEEDBACK_OUTCOMES) {
+      feedback.labelValues(version, outcome);
+    }
+    return new ModelMetrics(version, requests, errors, duration, feedback);
   }
+
+  /** The bounded values of the {@code outcome} label of {@code model_feedback_total}. */
+  public static final java.util.List<String> FEEDBACK_OUTCOMES =
+      java.util.List.of("accepted", "unauthorized", "invalid", "unknown_id", "repeated");
 
   private static void gauge(
       PrometheusRegistry registry,
@@ -128,7 +157,14 @@ public final class ModelMetrics {
         .name(name)
         .help(help)
         .labelNames("version")
-        .callback(callback -> callback.call(value.getAsDouble(), version))
+        .callback(
+            callback -> {
+              double current = value.getAsDouble();
+              // A value that does not exist yet is left out rather than exported as NaN.
+              if (!Double.isNaN(current)) {
+                callback.call(current, version);
+              }
+            })
         .register(registry);
   }
 
@@ -171,6 +207,18 @@ public final class ModelMetrics {
   public void predictionFailed() {
     requests.labelValues(version).inc();
     errors.labelValues(version).inc();
+  }
+
+  /**
+   * Counts one {@code /feedback} decision.
+   *
+   * @param outcome one of {@link #FEEDBACK_OUTCOMES}
+   */
+  public void feedback(String outcome) {
+    if (!FEEDBACK_OUTCOMES.contains(outcome)) {
+      throw new IllegalArgumentException("unknown feedback outcome " + outcome);
+    }
+    feedback.labelValues(version, outcome).inc();
   }
 
   /** Observes one HTTP request; {@code endpoint} is a route name, never the raw path. */

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Scores the model on its held-out golden set and feeds the outcomes into the accuracy window, so
- * {@code model_accuracy} means something even without client feedback. The start-up self-check
- * scores the whole set; the periodic run scores the next slice of {@code batchSize} examples in
- * rotation.
+ * Scores the model on its held-out golden set and feeds the outcomes into the golden-set accuracy
+ * window, so {@code model_accuracy} means something even without client feedback. The start-up
+ * self-check scores the whole set; the periodic run scores the next slice of {@code batchSize}
+ * examples in rotation.
  */
 public final class SelfEvaluator {
   private final List<LabeledTransaction> golden;
@@ -67,7 +67,7 @@ public final class SelfEvaluator {
             "model returned confidence " + confidence + " outside [0.5, 1] on a golden example");
       }
       boolean right = prediction.fraud() == example.fraud();
-      quality.recordLabeled(right);
+      quality.recordGolden(right);
       if (right) {
         correct++;
       }

@@ -1,12 +1,14 @@
 package dev.selfheal.modelserver.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Probes;
-import dev.selfheal.modelserver.quality.PredictionLedger;
+import dev.selfheal.modelserver.oip.InferRequestDecoder;
+import dev.selfheal.modelserver.oip.InferResponseEncoder;
+import dev.selfheal.modelserver.oip.ModelSignature;
 import dev.selfheal.modelserver.quality.QualityMonitor;
-import dev.selfheal.runtime.http.BodyTypes;
 import dev.selfheal.runtime.http.MetricsEndpoint;
 import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
@@ -26,22 +28,24 @@ public final class HttpApi {
    * What the endpoints need.
    *
    * @param version model version reported everywhere
+   * @param maxBodyBytes largest request body, also once decompressed
    * @param engine inference
    * @param pool bounded inference threads
    * @param probes liveness and readiness
    * @param quality model quality windows
-   * @param ledger recent predictions for feedback
+   * @param feedback what decides whether a label counts
    * @param lifecycle the server phase
    * @param registry metrics registry served on {@code /metrics}
    * @param json the configured mapper
    */
   public record Dependencies(
       String version,
+      int maxBodyBytes,
       InferenceEngine engine,
       InferencePool pool,
       Probes probes,
       QualityMonitor quality,
-      PredictionLedger ledger,
+      FeedbackGate feedback,
       Lifecycle lifecycle,
       PrometheusRegistry registry,
       ObjectMapper json) {}
@@ -55,17 +59,17 @@ public final class HttpApi {
         new KServeModelHandler(
             deps.probes(),
             deps.engine(),
-            new KServeCodec(deps.json(), parser),
-            deps.json(),
+            new InferRequestDecoder(deps.json(), ModelSignature.FRAUD_DETECTOR),
+            new InferResponseEncoder(deps.json(), ModelSignature.FRAUD_DETECTOR),
+            deps.maxBodyBytes(),
             version);
     List<Route> routes = new ArrayList<>();
     routes.add(Route.get("/health", new HealthHandler(deps.probes(), version)));
     routes.add(Route.get("/ready", new ReadyHandler(deps.probes(), deps.quality(), version)));
-    routes.add(MetricsEndpoint.route(deps.registry()));
+    routes.add(Route.get("/metrics", new MetricsEndpoint(deps.registry())));
     routes.add(
         Route.post("/predict", new PredictHandler(deps.engine(), parser, version)).on(deps.pool()));
-    routes.add(
-        Route.post("/feedback", new FeedbackHandler(deps.ledger(), deps.quality(), deps.json())));
+    routes.add(Route.post("/feedback", new FeedbackHandler(deps.feedback(), deps.json())));
     routes.add(Route.get("/v2", oipServer::serverMetadata));
     routes.add(Route.get("/v2/health/live", oipServer::live));
     routes.add(Route.get("/v2/health/ready", oipServer::ready));
@@ -73,7 +77,9 @@ public final class HttpApi {
       routes.add(Route.get(model, oipModel::metadata));
       routes.add(Route.get(model + "/ready", oipModel::ready));
       routes.add(
-          Route.post(model + "/infer", oipModel::infer).accepting(BodyTypes.JSON).on(deps.pool()));
+          Route.post(model + "/infer", oipModel::infer)
+              .accepting(InferRequestDecoder.BODY_TYPES)
+              .on(deps.pool()));
     }
     List<String> endpoints = new ArrayList<>();
     endpoints.add("GET /");

@@ -2,6 +2,8 @@ package dev.selfheal.modelserver.server;
 
 import dev.selfheal.modelserver.lifecycle.Threads;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
@@ -19,11 +21,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class InferencePool implements Executor {
   private final ThreadPoolExecutor executor;
+  private final Runnable admission;
   private final Object idle = new Object();
   private int inFlight;
 
-  /** Creates the pool with {@code threads} workers and room for {@code queueCapacity} waiters. */
-  public InferencePool(int threads, int queueCapacity) {
+  /**
+   * Creates the pool with {@code threads} workers and room for {@code queueCapacity} waiters.
+   *
+   * @param admission runs before work is queued and throws to refuse it at once (the engine's stuck
+   *     check: a stuck model answers 503 {@code model_stuck}, never "overloaded")
+   */
+  public InferencePool(int threads, int queueCapacity, Runnable admission) {
     BlockingQueue<Runnable> queue =
         queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
     this.executor =
@@ -35,15 +43,23 @@ public final class InferencePool implements Executor {
             queue,
             Threads.daemon("inference"),
             new ThreadPoolExecutor.AbortPolicy());
+    this.admission = admission;
   }
 
   /**
    * Runs {@code task} on an inference thread.
    *
    * @throws RejectedExecutionException at once when the threads and the queue are full
+   * @throws RuntimeException what {@code admission} throws, e.g. when the model is stuck
    */
   @Override
   public void execute(Runnable task) {
+    try {
+      admission.run();
+    } catch (RuntimeException refused) {
+      failQueued();
+      throw refused;
+    }
     enter();
     try {
       executor.execute(
@@ -58,6 +74,16 @@ public final class InferencePool implements Executor {
       leave();
       throw e;
     }
+  }
+
+  /**
+   * Work already queued behind parked workers would wait forever: run it here instead, where the
+   * engine refuses it at once, so its clients get the same fast answer.
+   */
+  private void failQueued() {
+    List<Runnable> queued = new ArrayList<>();
+    executor.getQueue().drainTo(queued);
+    queued.forEach(Runnable::run);
   }
 
   private void enter() {

@@ -12,6 +12,9 @@ import java.util.Map;
  * and {@code /ready}. Each method is one route's handler.
  */
 final class KServeHealthHandler {
+  /** Protocol extensions {@code GET /v2} advertises (named as Triton names them). */
+  static final List<String> EXTENSIONS = List.of("binary_tensor_data");
+
   private final Probes probes;
   private final String version;
 
@@ -22,7 +25,7 @@ final class KServeHealthHandler {
 
   /** {@code GET /v2}. */
   Reply serverMetadata(Request request) {
-    return Reply.json(200, new ServerMetadata("model-server", version, List.of()));
+    return Reply.json(200, new ServerMetadata("model-server", version, EXTENSIONS));
   }
 
   /** {@code GET /v2/health/live}. */
@@ -42,7 +45,7 @@ final class KServeHealthHandler {
    *
    * @param name server name
    * @param version server (model) version
-   * @param extensions supported protocol extensions (none)
+   * @param extensions supported protocol extensions
    */
   record ServerMetadata(String name, String version, List<String> extensions) {}
 }

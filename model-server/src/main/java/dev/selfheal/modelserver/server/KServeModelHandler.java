@@ -1,23 +1,24 @@
 package dev.selfheal.modelserver.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.modelserver.inference.InferenceEngine;
-import dev.selfheal.modelserver.inference.ServedPrediction;
 import dev.selfheal.modelserver.lifecycle.Probes;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.modelserver.oip.InferRequest;
+import dev.selfheal.modelserver.oip.InferRequestDecoder;
+import dev.selfheal.modelserver.oip.InferResponseEncoder;
+import dev.selfheal.modelserver.oip.ModelMetadata;
+import dev.selfheal.modelserver.oip.ModelSignature;
+import dev.selfheal.modelserver.oip.PredictionColumns;
 import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.Reply;
 import dev.selfheal.runtime.http.Request;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * KServe Open Inference Protocol v2 model endpoints under {@code /v2/models/fraud-detector} (and
  * {@code .../versions/<version>}): metadata, readiness and {@code /infer}. Each method is one
- * route's handler; {@code /infer} runs on the bounded inference pool like {@code /predict}.
+ * route's handler; {@code /infer} runs on the bounded inference pool like {@code /predict}, and
+ * decoding and encoding (JSON or binary tensors, gzip or deflate bodies) live in the {@code oip}
+ * package.
  */
 final class KServeModelHandler {
   /** The one model this server hosts. */
@@ -25,16 +26,23 @@ final class KServeModelHandler {
 
   private final Probes probes;
   private final InferenceEngine engine;
-  private final KServeCodec codec;
-  private final ObjectMapper json;
+  private final InferRequestDecoder decoder;
+  private final InferResponseEncoder encoder;
+  private final int maxBodyBytes;
   private final String version;
 
   KServeModelHandler(
-      Probes probes, InferenceEngine engine, KServeCodec codec, ObjectMapper json, String version) {
+      Probes probes,
+      InferenceEngine engine,
+      InferRequestDecoder decoder,
+      InferResponseEncoder encoder,
+      int maxBodyBytes,
+      String version) {
     this.probes = probes;
     this.engine = engine;
-    this.codec = codec;
-    this.json = json;
+    this.decoder = decoder;
+    this.encoder = encoder;
+    this.maxBodyBytes = maxBodyBytes;
     this.version = version;
   }
 
@@ -50,7 +58,8 @@ final class KServeModelHandler {
   /** {@code GET /v2/models/{name}}. */
   Reply metadata(Request request) {
     requireModel(request);
-    return Reply.json(200, metadata());
+    return Reply.json(
+        200, ModelMetadata.of(ModelSignature.FRAUD_DETECTOR, MODEL_NAME, version, "tribuo"));
   }
 
   /** {@code GET /v2/models/{name}/ready}. */
@@ -61,48 +70,28 @@ final class KServeModelHandler {
   }
 
   /** {@code POST /v2/models/{name}/infer}. */
-  Reply infer(Request call) throws Exception {
+  Reply infer(Request call) {
     requireModel(call);
-    JsonNode request = json.readTree(call.body());
-    List<Transaction> rows = codec.transactions(request);
-    List<String> labels = new ArrayList<>(rows.size());
-    List<Double> confidences = new ArrayList<>(rows.size());
-    List<String> ids = new ArrayList<>(rows.size());
-    for (Transaction row : rows) {
-      ServedPrediction served = engine.serve(row);
-      labels.add(served.prediction().label());
-      confidences.add(served.prediction().confidence());
-      ids.add(served.predictionId());
-    }
-    String id =
-        request.path("id").isTextual()
-            ? request.get("id").textValue()
-            : UUID.randomUUID().toString();
-    List<Long> shape = List.of((long) rows.size());
-    return Reply.json(
-        200,
-        new OipMessages.InferResponse(
+    InferRequest request =
+        decoder.decode(
+            call.body(),
+            call.header("Content-Type"),
+            call.header("Content-Encoding"),
+            call.header(InferResponseEncoder.HEADER_LENGTH),
+            maxBodyBytes);
+    InferResponseEncoder.Encoded response =
+        encoder.encode(
             MODEL_NAME,
             version,
-            id,
-            List.of(
-                new OipMessages.Tensor("prediction", "BYTES", shape, labels),
-                new OipMessages.Tensor("confidence", "FP64", shape, confidences),
-                new OipMessages.Tensor("prediction_id", "BYTES", shape, ids))));
-  }
-
-  private OipMessages.ModelMetadata metadata() {
-    List<OipMessages.Tensor> inputs = new ArrayList<>();
-    KServeCodec.INPUTS.forEach(
-        (name, type) -> inputs.add(new OipMessages.Tensor(name, type, List.of(-1L), null)));
-    return new OipMessages.ModelMetadata(
-        MODEL_NAME,
-        List.of(version),
-        "tribuo",
-        inputs,
-        List.of(
-            new OipMessages.Tensor("prediction", "BYTES", List.of(-1L), null),
-            new OipMessages.Tensor("confidence", "FP64", List.of(-1L), null),
-            new OipMessages.Tensor("prediction_id", "BYTES", List.of(-1L), null)));
+            request.id(),
+            PredictionColumns.of(engine.serveAll(request.rows())),
+            request.outputs());
+    Reply reply = Reply.bytes(200, response.headers().get("Content-Type"), response.body());
+    for (Map.Entry<String, String> header : response.headers().entrySet()) {
+      if (!header.getKey().equalsIgnoreCase("Content-Type")) {
+        reply = reply.withHeader(header.getKey(), header.getValue());
+      }
+    }
+    return reply;
   }
 }

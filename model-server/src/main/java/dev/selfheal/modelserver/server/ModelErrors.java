@@ -1,8 +1,11 @@
 package dev.selfheal.modelserver.server;
 
+import dev.selfheal.modelserver.feedback.FeedbackRejectedException;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
+import dev.selfheal.modelserver.inference.ModelStuckException;
 import dev.selfheal.modelserver.model.InvalidTransactionException;
+import dev.selfheal.modelserver.oip.OipException;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
 import java.util.Map;
@@ -15,6 +18,11 @@ public final class ModelErrors {
   /** The model server's error mapper. */
   public static ErrorMapper mapper() {
     return ErrorMapper.builder()
+        .map(OipException.class, ModelErrors::oip)
+        .map(
+            FeedbackRejectedException.class,
+            e -> new HttpError(e.status(), e.code(), e.field(), e.getMessage(), e.headers()))
+        .map(ModelStuckException.class, e -> HttpError.unavailable("model_stuck", e.getMessage()))
         .map(
             InvalidTransactionException.class, e -> HttpError.badRequest(e.field(), e.getMessage()))
         .map(ModelNotReadyException.class, e -> HttpError.unavailable("not_ready", e.getMessage()))
@@ -27,5 +35,16 @@ public final class ModelErrors {
                 new HttpError(
                     500, "model_error", null, "the model failed to score this request", Map.of()))
         .build();
+  }
+
+  /** The protocol's errors keep the status the decoder chose and name the tensor at fault. */
+  private static HttpError oip(OipException e) {
+    String code =
+        switch (e.status()) {
+          case 413 -> "payload_too_large";
+          case 415 -> "unsupported_media_type";
+          default -> "bad_request";
+        };
+    return new HttpError(e.status(), code, e.tensor(), e.getMessage(), Map.of());
   }
 }

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.selfheal.modelserver.testing.OipWire;
 import dev.selfheal.modelserver.testing.TestServer;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +60,69 @@ class LatentStallTest {
       HttpResponse<String> metrics = server.get("/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("model_accuracy" + V2);
+    }
+  }
+
+  @Test
+  void onceDeclaredStuckNewAndQueuedRequestsFailFastWithModelStuck() throws Exception {
+    try (TestServer server =
+        TestServer.start(
+            Map.of(
+                "MODEL_VERSION", "v2.0",
+                "FAULT_STALL_AFTER_SECONDS", "2",
+                "HEARTBEAT_INTERVAL_MS", "100",
+                "LIVENESS_TIMEOUT_SECONDS", "1",
+                "PREDICT_THREADS", "1",
+                "PREDICT_QUEUE_CAPACITY", "4"),
+            TestServer::realModel,
+            dir)) {
+      // Keep sending until the watchdog declares the stall: the ones that arrive after the stall
+      // and before the verdict park on the worker or wait in the queue.
+      List<CompletableFuture<HttpResponse<String>>> early = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                early.add(server.postAsync("/predict", TestServer.VALID_BODY));
+                return server.get("/health").statusCode() == 503;
+              });
+
+      long started = System.nanoTime();
+      HttpResponse<String> predict = server.postJson("/predict", TestServer.VALID_BODY);
+      HttpResponse<String> infer =
+          server.post(
+              "/v2/models/fraud-detector/infer",
+              null,
+              new String(
+                      OipWire.fixture("tritonclient-infer-json.http"), StandardCharsets.ISO_8859_1)
+                  .split("\r\n\r\n", 2)[1]);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+      for (HttpResponse<String> response : List.of(predict, infer)) {
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        JsonNode body = TestServer.json(response);
+        assertThat(body.get("code").asText()).isEqualTo("model_stuck");
+        assertThat(body.get("error").asText()).contains("stuck");
+      }
+
+      // Requests queued before the verdict were answered the same way, not left waiting;
+      // only the one parked on the single worker thread is still open.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(early.stream().filter(f -> !f.isDone()).count())
+                      .isLessThanOrEqualTo(1));
+      List<String> codes = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> future : early) {
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+          HttpResponse<String> response = future.get();
+          codes.add(
+              response.statusCode() == 200 ? "ok" : TestServer.json(response).get("code").asText());
+        }
+      }
+      assertThat(codes).contains("ok", "model_stuck").doesNotContain("internal_error");
     }
   }
 

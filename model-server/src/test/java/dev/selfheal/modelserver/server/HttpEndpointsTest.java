@@ -69,8 +69,8 @@ class HttpEndpointsTest {
 
     HttpResponse<String> again =
         server.postJson("/feedback", "{\"prediction_id\":\"" + id + "\",\"label\":\"fraud\"}");
-    assertThat(again.statusCode()).isEqualTo(404);
-    assertThat(TestServer.json(again).get("error").asText()).contains(id);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(TestServer.json(again).get("error").asText()).contains(id, "already scored");
   }
 
   @Test

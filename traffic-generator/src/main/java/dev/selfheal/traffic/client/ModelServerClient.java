@@ -21,24 +21,40 @@ public final class ModelServerClient {
   private final URI predictUri;
   private final URI feedbackUri;
   private final Duration timeout;
+  private final String feedbackToken;
+
+  /**
+   * Creates a client for the server at {@code baseUrl} that sends feedback without a token.
+   *
+   * @param baseUrl e.g. {@code http://localhost:8080}, without a trailing slash
+   * @param timeout timeout of each request
+   */
+  public ModelServerClient(HttpClient http, ObjectMapper json, URI baseUrl, Duration timeout) {
+    this(http, json, baseUrl, timeout, null);
+  }
 
   /**
    * Creates a client for the server at {@code baseUrl}.
    *
    * @param baseUrl e.g. {@code http://localhost:8080}, without a trailing slash
    * @param timeout timeout of each request
+   * @param feedbackToken the server's {@code FEEDBACK_TOKEN}, sent as a bearer token with each
+   *     feedback; null or blank for none
    */
-  public ModelServerClient(HttpClient http, ObjectMapper json, URI baseUrl, Duration timeout) {
+  public ModelServerClient(
+      HttpClient http, ObjectMapper json, URI baseUrl, Duration timeout, String feedbackToken) {
     this.http = http;
     this.json = json;
     this.predictUri = URI.create(baseUrl + "/predict");
     this.feedbackUri = URI.create(baseUrl + "/feedback");
     this.timeout = timeout;
+    this.feedbackToken =
+        feedbackToken == null || feedbackToken.isBlank() ? null : feedbackToken.trim();
   }
 
   /** Scores one transaction; never completes exceptionally. */
   public CompletableFuture<PredictResult> predict(Transaction transaction) {
-    return http.sendAsync(post(predictUri, PredictRequest.of(transaction)), bodyAsString())
+    return http.sendAsync(post(predictUri, PredictRequest.of(transaction), null), bodyAsString())
         .handle(
             (response, failure) -> {
               if (failure != null) {
@@ -73,7 +89,8 @@ public final class ModelServerClient {
   /** Sends the true outcome of a prediction; never completes exceptionally. */
   public CompletableFuture<Outcome> feedback(String predictionId, boolean fraud) {
     return http.sendAsync(
-            post(feedbackUri, FeedbackRequest.of(predictionId, fraud)), bodyAsString())
+            post(feedbackUri, FeedbackRequest.of(predictionId, fraud), feedbackToken),
+            bodyAsString())
         .handle(
             (response, failure) ->
                 failure != null ? Outcome.UNREACHABLE : classify(response.statusCode()));
@@ -116,14 +133,18 @@ public final class ModelServerClient {
     return Outcome.SERVER_ERROR;
   }
 
-  private HttpRequest post(URI uri, Object body) {
+  private HttpRequest post(URI uri, Object body, String bearer) {
     try {
-      return HttpRequest.newBuilder(uri)
-          .timeout(timeout)
-          .header("Content-Type", "application/json")
-          .header("Accept", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
-          .build();
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .timeout(timeout)
+              .header("Content-Type", "application/json")
+              .header("Accept", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+      if (bearer != null) {
+        request.header("Authorization", "Bearer " + bearer);
+      }
+      return request.build();
     } catch (JsonProcessingException e) {
       // Our own records always serialise; reaching this is a programming error.
       throw new IllegalStateException("cannot serialise " + body, e);
