@@ -98,8 +98,9 @@ public final class ControllerApp implements AutoCloseable {
             : null;
     if (watcher != null) {
       reader.useReplicaSetCache(watcher::cachedReplicaSets);
-      reconciler.useKnownDeployments(watcher::syncedDeployments);
     }
+    AlertPayloadParser parser =
+        new AlertPayloadParser(config.alertNames(), config.maxAlertsPerRequest());
     metrics.leader(false);
 
     HttpServer server = HttpServer.create(new InetSocketAddress(config.port()), 64);
@@ -109,7 +110,7 @@ public final class ControllerApp implements AutoCloseable {
         "/alerts",
         new AlertsHandler(
             new BearerToken(config.webhookToken()),
-            new AlertPayloadParser(config.alertNames()),
+            parser,
             reconciler,
             metrics,
             config.maxBodyBytes()));
@@ -176,6 +177,7 @@ public final class ControllerApp implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
+    reconciler.close();
     server.stop(0);
     httpExecutor.shutdownNow();
   }
