@@ -415,10 +415,16 @@ class ControllerMockServerTest {
               rs.getMetadata().getAnnotations().remove(RollbackAnnotations.BAD_REVISION);
               return rs;
             });
-    assertThat(
-            Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
-                .body())
-        .contains("\"decision\":\"rate_limited\"");
+    // The watch cache sees the edit a moment later; until then the answer is still ping_pong.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Webhooks.post(
+                                app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
+                            .body())
+                    .contains("\"decision\":\"rate_limited\""));
     assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v2"));
   }
 }
