@@ -474,4 +474,37 @@ class SafetyScenariosTest {
     assertThat(image()).isEqualTo("model-server:v2");
     assertThat(rolledBackEvents()).hasSize(1);
   }
+
+  @Test
+  void nothingToRollBackToIsRefusedWithOneEventAndAMetric() throws Exception {
+    // revisionHistoryLimit 0: the Deployment controller deleted v1's ReplicaSet after the rollout.
+    Deployment d = Fixtures.deployment("v2", true);
+    d.getSpec().setRevisionHistoryLimit(0);
+    d = client.resource(d).create();
+    ReplicaSet v2 = Fixtures.replicaSet("v2", 2, Instant.now());
+    v2.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
+    client.resource(v2).create();
+    start(Map.of());
+
+    assertThat(alert(Fixtures.HASH_V2))
+        .contains("\"decision\":\"no_previous_revision\"", "revisionHistoryLimit is 0");
+    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"no_previous_revision\"");
+
+    List<Event> impossible =
+        client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "RollbackImpossible".equals(e.getReason()))
+            .toList();
+    assertThat(impossible)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo(NAME);
+              assertThat(e.getMessage()).contains("revisionHistoryLimit is 0");
+            });
+    assertThat(Webhooks.get(app.port(), "/metrics").body())
+        .contains(
+            "rollback_controller_decisions_ignored_total{reason=\"no_previous_revision\",trigger=\"alert\"} 2.0");
+    assertThat(image()).isEqualTo("model-server:v2");
+  }
 }
