@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -168,7 +169,12 @@ public final class Reconciler implements AutoCloseable {
     metrics.leader(false);
     if (leading) {
       notReady = "restoring rollback memory from the cluster";
-      restorer.execute(() -> restore(current, 0));
+      try {
+        restorer.execute(() -> restore(current, 0));
+      } catch (RejectedExecutionException e) {
+        // Closed while the election still reported a late start: stay not leading.
+        elected = false;
+      }
     } else {
       notReady = "not the leader";
     }
@@ -207,7 +213,11 @@ public final class Reconciler implements AutoCloseable {
           attempt + 1,
           LogSafe.clean(reason(e)),
           delay);
-      restorer.schedule(() -> restore(myTerm, attempt + 1), delay, TimeUnit.MILLISECONDS);
+      try {
+        restorer.schedule(() -> restore(myTerm, attempt + 1), delay, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        // Shutting down.
+      }
     }
   }
 
