@@ -367,6 +367,23 @@ step_load() {
   esac
 }
 
+# The webhook token Alertmanager and the controller share (EXERCISES.md): generated per run, one Secret in each
+# namespace, never printed.
+step_webhook_token() {
+  local token ns
+  for ns in default "$monitoring_ns"; do
+    printf '+ kubectl create secret generic rollback-controller-token -n %s --from-literal=token=<generated>\n' "$ns"
+  done
+  [ "$mode" = "dry-run" ] && return 0
+  token="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
+  for ns in default "$monitoring_ns"; do
+    kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+    kubectl -n "$ns" create secret generic rollback-controller-token --from-literal=token="$token" \
+      --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  done
+  touch "$work/created-token"
+}
+
 step_prometheus_install() {
   run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
   run helm repo update prometheus-community
@@ -594,6 +611,10 @@ cleanup() {
     if [ -f "$work/created-prometheus" ]; then
       helm uninstall prometheus --namespace "$monitoring_ns" >/dev/null 2>&1 || true
     fi
+    if [ -f "$work/created-token" ]; then
+      kubectl -n default delete secret rollback-controller-token --ignore-not-found >/dev/null 2>&1 || true
+      kubectl -n "$monitoring_ns" delete secret rollback-controller-token --ignore-not-found >/dev/null 2>&1 || true
+    fi
   fi
   summary
   [ -n "$work" ] && rm -rf "$work"
@@ -624,6 +645,9 @@ main() {
 
   step "build images model-server:v1 and model-server:v2$($with_controller && echo ' and rollback-controller:v1')" step_build
   step "load images into $cluster '$cluster_name'" step_load
+  if $with_prometheus || $with_controller; then
+    step "generate the webhook token Secret in default and $monitoring_ns" step_webhook_token
+  fi
   if $with_prometheus; then
     step "install Prometheus chart $chart_version in namespace $monitoring_ns" step_prometheus_install
   fi

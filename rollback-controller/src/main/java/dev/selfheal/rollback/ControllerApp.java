@@ -103,8 +103,9 @@ public final class ControllerApp implements AutoCloseable {
             : null;
     if (watcher != null) {
       reader.useReplicaSetCache(watcher::cachedReplicaSets);
-      reconciler.useKnownDeployments(watcher::syncedDeployments);
     }
+    AlertPayloadParser parser =
+        new AlertPayloadParser(config.alertNames(), config.maxAlertsPerRequest());
     metrics.leader(false);
 
     // Webhook deliveries call the API server, so they run here, never on the HTTP event loop; a
@@ -122,7 +123,10 @@ public final class ControllerApp implements AutoCloseable {
               return thread;
             });
     ReadyHandler ready =
-        new ReadyHandler(reconciler::leading, () -> watcher == null || watcher.synced());
+        new ReadyHandler(
+            reconciler::leading,
+            () -> watcher == null || watcher.synced(),
+            reconciler::notReadyReason);
     HealthHandler health = new HealthHandler();
     HttpService server =
         HttpService.builder()
@@ -145,9 +149,7 @@ public final class ControllerApp implements AutoCloseable {
                     Route.post(
                             "/alerts",
                             new AlertsHandler(
-                                new BearerToken(config.webhookToken()),
-                                new AlertPayloadParser(config.alertNames()),
-                                reconciler))
+                                new BearerToken(config.webhookToken()), parser, reconciler))
                         .on(alertWorkers),
                     Route.get("/health", health),
                     Route.get("/ready", ready),
@@ -226,5 +228,6 @@ public final class ControllerApp implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
+    reconciler.close();
   }
 }

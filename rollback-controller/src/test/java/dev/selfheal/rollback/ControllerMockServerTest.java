@@ -98,8 +98,15 @@ class ControllerMockServerTest {
         .doesNotContainKey(Revisions.TEMPLATE_HASH_LABEL);
     assertThat(after.getMetadata().getAnnotations().get(RollbackAnnotations.LAST_ROLLBACK))
         .contains("\"reason\":\"ModelAccuracyLow\"", "\"revision\":2", "\"revision\":1");
-    assertThat(after.getMetadata().getAnnotations())
-        .containsEntry(RollbackAnnotations.ROLLED_BACK_FROM, Fixtures.HASH_V2);
+    // The bad revision is recorded on its own ReplicaSet, where a manual undo cannot wipe it.
+    ReplicaSet v2After = client.apps().replicaSets().inNamespace(NS).withName(Fixtures.RS_V2).get();
+    assertThat(RollbackAnnotations.badRevision(v2After))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.from().templateHash()).isEqualTo(Fixtures.HASH_V2);
+              assertThat(r.to().replicaSet()).isEqualTo(Fixtures.RS_V1);
+              assertThat(r.reason()).isEqualTo("ModelAccuracyLow");
+            });
     assertThat(events())
         .singleElement()
         .satisfies(
@@ -118,7 +125,7 @@ class ControllerMockServerTest {
     HttpResponse<String> again =
         Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN);
     assertThat(again.statusCode()).isEqualTo(200);
-    assertThat(again.body()).contains("\"decision\":\"stale_alert\"");
+    assertThat(again.body()).contains("\"decision\":\"stale_revision\"");
     assertThat(deployment().getMetadata().getResourceVersion()).isEqualTo(version);
     assertThat(events()).hasSize(1);
   }
@@ -351,21 +358,30 @@ class ControllerMockServerTest {
   }
 
   @Test
-  void memoryFromAnnotationsSurvivesARestart() throws Exception {
+  void memoryFromTheClusterSurvivesARestart() throws Exception {
     seed(true);
-    // What an earlier controller instance left behind: model-server was once rolled back from v1,
-    // and another Deployment was rolled back ten minutes ago.
+    // What an earlier controller instance left behind: v1 of model-server was once rolled back
+    // from (recorded on its ReplicaSet), and another Deployment was rolled back ten minutes ago.
     client
         .apps()
-        .deployments()
+        .replicaSets()
         .inNamespace(NS)
-        .withName(NAME)
+        .withName(Fixtures.RS_V1)
         .edit(
-            d -> {
-              d.getMetadata()
+            rs -> {
+              rs.getMetadata()
                   .getAnnotations()
-                  .put(RollbackAnnotations.ROLLED_BACK_FROM, Fixtures.HASH_V1);
-              return d;
+                  .put(
+                      RollbackAnnotations.BAD_REVISION,
+                      RollbackAnnotations.toJson(
+                          new RollbackRecord(
+                              new Revision(1, Fixtures.RS_V1, Fixtures.HASH_V1),
+                              new Revision(0, "model-server-old", "old"),
+                              "ModelDegraded",
+                              "alert",
+                              Instant.now().minus(Duration.ofDays(2)),
+                              false)));
+              return rs;
             });
     Deployment other = Fixtures.deployment("v2", true);
     other.getMetadata().setName("other");
@@ -391,18 +407,24 @@ class ControllerMockServerTest {
         .contains("\"decision\":\"ping_pong\"");
     client
         .apps()
-        .deployments()
+        .replicaSets()
         .inNamespace(NS)
-        .withName(NAME)
+        .withName(Fixtures.RS_V1)
         .edit(
-            d -> {
-              d.getMetadata().getAnnotations().remove(RollbackAnnotations.ROLLED_BACK_FROM);
-              return d;
+            rs -> {
+              rs.getMetadata().getAnnotations().remove(RollbackAnnotations.BAD_REVISION);
+              return rs;
             });
-    assertThat(
-            Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
-                .body())
-        .contains("\"decision\":\"rate_limited\"");
+    // The watch cache sees the edit a moment later; until then the answer is still ping_pong.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Webhooks.post(
+                                app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
+                            .body())
+                    .contains("\"decision\":\"rate_limited\""));
     assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v2"));
   }
 }

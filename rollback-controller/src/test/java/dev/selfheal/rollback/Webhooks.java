@@ -48,8 +48,16 @@ public final class Webhooks {
     return root.toString();
   }
 
-  /** A firing ModelAccuracyLow alert naming the Deployment. */
+  /**
+   * A firing ModelAccuracyLow alert naming the Deployment and the v2 revision (its pod is gone; the
+   * pod_template_hash label the scrape relabelling adds still names the revision).
+   */
   public static String firing(Instant startsAt) {
+    return firing(startsAt, Fixtures.HASH_V2);
+  }
+
+  /** A firing ModelAccuracyLow alert about the revision with template hash {@code hash}. */
+  public static String firing(Instant startsAt, String hash) {
     return payload(
         "firing",
         startsAt,
@@ -60,6 +68,8 @@ public final class Webhooks {
             Fixtures.NS,
             "deployment",
             Fixtures.NAME,
+            "pod_template_hash",
+            hash,
             "severity",
             "critical"));
   }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class E2eClusterScriptTest {
 
   private static final List<String> CORE_UTILITIES =
-      List.of("mktemp", "rm", "cat", "touch", "sleep", "grep");
+      List.of("mktemp", "rm", "cat", "touch", "sleep", "grep", "head", "base64", "tr");
 
   @TempDir Path temp;
 

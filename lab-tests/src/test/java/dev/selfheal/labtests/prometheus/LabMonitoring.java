@@ -141,19 +141,37 @@ public final class LabMonitoring {
    * @return the path of alertmanager.yml
    */
   public static Path writeAlertmanagerConfig(Path dir, URI webhookUrl) {
+    return writeAlertmanagerConfig(dir, webhookUrl, "lab-test-token-" + System.nanoTime());
+  }
+
+  /**
+   * Writes the Alertmanager configuration with the rollback-controller webhook pointed at {@code
+   * webhookUrl} and its {@code credentials_file} (the mounted Secret in a cluster) at a local file
+   * holding {@code token} and a trailing newline, as {@code kubectl create secret --from-file}
+   * would.
+   *
+   * @return the path of alertmanager.yml
+   */
+  public static Path writeAlertmanagerConfig(Path dir, URI webhookUrl, String token) {
     ObjectNode config = ChartRender.alertmanagerYml(ChartValues.values());
+    Path tokenFile = dir.resolve("webhook-token");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(tokenFile, token + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     for (JsonNode receiver : config.path("receivers")) {
       for (JsonNode webhook : receiver.path("webhook_configs")) {
         ((ObjectNode) webhook).put("url", webhookUrl.toString());
+        JsonNode auth = webhook.path("http_config").path("authorization");
+        if (auth.has("credentials_file")) {
+          ((ObjectNode) auth).put("credentials_file", tokenFile.toString());
+        }
       }
     }
     shortenGrouping((ObjectNode) config.path("route"));
     Path file = dir.resolve("alertmanager.yml");
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     ChartValues.write(file, config);
     return file;
   }

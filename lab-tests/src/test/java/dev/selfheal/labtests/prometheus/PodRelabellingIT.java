@@ -66,6 +66,7 @@ class PodRelabellingIT {
       assertThat(replicaSetPod.path("deployment").asText()).isEqualTo("model-server");
       assertThat(replicaSetPod.path("namespace").asText()).isEqualTo("default");
       assertThat(replicaSetPod.path("app").asText()).isEqualTo("model-server");
+      assertThat(replicaSetPod.path("pod_template_hash").asText()).isEqualTo("6d9f7c8b5b");
       assertThat(replicaSetPod.path("instance").asText()).isEqualTo("10.244.0.7:8080");
       assertThat(byPod.get("model-server-6d9f7c8b5b-k2v4x").path("scrapeUrl").asText())
           .isEqualTo("http://10.244.0.7:8080/metrics");
@@ -77,7 +78,11 @@ class PodRelabellingIT {
 
   private static LabMonitoring.PodTarget pod(
       String name, String owner, String ownerKind, String app, Map<String, String> annotations) {
+    Map<String, String> labels = new HashMap<>(Map.of("app", app));
+    if ("ReplicaSet".equals(ownerKind)) {
+      labels.put("pod-template-hash", owner.substring(owner.lastIndexOf('-') + 1));
+    }
     return new LabMonitoring.PodTarget(
-        name, "default", owner, ownerKind, Map.of("app", app), annotations, "10.244.0.7:80");
+        name, "default", owner, ownerKind, labels, annotations, "10.244.0.7:80");
   }
 }

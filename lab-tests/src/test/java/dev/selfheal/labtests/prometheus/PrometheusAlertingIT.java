@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrometheusAlertingIT {
 
-  private static final String TOKEN = "lab-rollback-token-change-me";
+  private static final String TOKEN = "alerting-it-" + System.nanoTime();
   private static final String V2_POD = "model-server-6d9f7c8b5b-k2v4x";
   private static final String V1_POD = "model-server-7b5c9d6f8c-q8z2m";
   private static final List<String> MODEL_ALERTS = List.of("ModelAccuracyLow", "ModelDegraded");
@@ -44,12 +44,13 @@ class PrometheusAlertingIT {
   @TempDir Path dir;
 
   @Test
-  void modelAlertsGoPendingThenFiringReachTheWebhookAndResolveAfterARollback() throws IOException {
+  void modelAlertsGoPendingThenFiringReachTheWebhookAndResolveQuietlyAfterARollback()
+      throws IOException {
     Path targets = dir.resolve("pods.json");
     try (WebhookReceiver webhook = WebhookReceiver.start("/alerts");
         AlertmanagerProcess alertmanager =
             AlertmanagerProcess.start(
-                LabMonitoring.writeAlertmanagerConfig(dir.resolve("am"), webhook.url()));
+                LabMonitoring.writeAlertmanagerConfig(dir.resolve("am"), webhook.url(), TOKEN));
         ModelServerProcess v2 = modelServer("v2.0")) {
       LabMonitoring.writePodTargets(
           targets,
@@ -102,7 +103,26 @@ class PrometheusAlertingIT {
                       assertThat(prometheus.query("model_accuracy{pod=\"" + V1_POD + "\"} >= 0.90"))
                           .as("v1 accuracy at or above 0.90")
                           .hasSize(1));
-          alertmanagerDeliversAVersion4WebhookWithTheToken(webhook, "resolved");
+          // send_resolved is false: the controller would ignore a resolved notification, so
+          // Alertmanager sends none once it has resolved the alerts.
+          await("Alertmanager resolved the model alerts")
+              .atMost(TIMEOUT)
+              .pollInterval(POLL)
+              .untilAsserted(
+                  () ->
+                      assertThat(alertmanager.alerts())
+                          .noneMatch(
+                              a ->
+                                  MODEL_ALERTS.contains(
+                                      a.path("labels").path("alertname").asText())));
+          await("no resolved notification within several group intervals")
+              .during(Duration.ofSeconds(4))
+              .atMost(Duration.ofSeconds(6))
+              .pollInterval(POLL)
+              .until(
+                  () ->
+                      webhook.deliveries().stream()
+                          .noneMatch(d -> d.body().path("status").asText().equals("resolved")));
         }
       }
     }

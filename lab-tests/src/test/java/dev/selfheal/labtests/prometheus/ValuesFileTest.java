@@ -131,7 +131,8 @@ class ValuesFileTest {
         .noneMatch(r -> r.path("action").asText().equals("labelmap"))
         .noneMatch(r -> r.path("target_label").asText().equals("version"));
     assertThat(pods.path("honor_labels").asBoolean(false)).isFalse();
-    for (String label : new String[] {"namespace", "pod", "deployment", "app"}) {
+    for (String label :
+        new String[] {"namespace", "pod", "deployment", "app", "pod_template_hash"}) {
       assertThat(pods.path("relabel_configs"))
           .as("target label %s", label)
           .anyMatch(r -> r.path("target_label").asText().equals(label));
@@ -161,7 +162,7 @@ class ValuesFileTest {
   }
 
   @Test
-  void sendsModelHealthAlertsToTheRollbackControllerWithItsToken() {
+  void sendsModelHealthAlertsToTheRollbackControllerWithATokenFromAMountedSecret() {
     JsonNode config = ChartRender.alertmanagerYml(values);
     JsonNode receiver = null;
     for (JsonNode r : config.path("receivers")) {
@@ -174,9 +175,23 @@ class ValuesFileTest {
 
     assertThat(webhook.path("url").asText())
         .isEqualTo("http://rollback-controller.default.svc.cluster.local:8080/alerts");
-    assertThat(webhook.path("send_resolved").asBoolean()).isTrue();
-    assertThat(webhook.path("http_config").path("authorization").path("credentials").asText())
-        .isEqualTo("lab-rollback-token-change-me");
+    // The controller ignores resolved notifications (alert_resolved), so none are sent.
+    assertThat(webhook.path("send_resolved").asBoolean(true)).isFalse();
+    // Below the controller's MAX_ALERTS_PER_REQUEST default (200).
+    assertThat(webhook.path("max_alerts").asInt()).isBetween(1, 200);
+    JsonNode auth = webhook.path("http_config").path("authorization");
+    assertThat(auth.has("credentials")).as("no token in the values file").isFalse();
+    String file = auth.path("credentials_file").asText();
+    JsonNode mount = null;
+    for (JsonNode m : values.path("alertmanager").path("extraSecretMounts")) {
+      if (file.startsWith(m.path("mountPath").asText() + "/")) {
+        mount = m;
+      }
+    }
+    assertThat(mount).as("a Secret mounted where credentials_file points: " + file).isNotNull();
+    assertThat(mount.path("secretName").asText()).isEqualTo("rollback-controller-token");
+    assertThat(mount.path("readOnly").asBoolean()).isTrue();
+    assertThat(file).endsWith("/token");
     assertThat(config.path("route").path("receiver").asText()).isEqualTo("default");
     assertThat(ChartValues.duration(config.path("route").path("group_wait")))
         .isLessThanOrEqualTo(Duration.ofSeconds(30));

@@ -11,12 +11,10 @@ import dev.selfheal.labtests.support.RepoPaths;
 import dev.selfheal.rollback.ControllerApp;
 import dev.selfheal.rollback.config.ControllerConfig;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -41,6 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,11 +47,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole automated-rollback chain with real processes: the real v2 model server is scraped by a
  * real Prometheus running the lab's rules (chart-rendered configuration, adapted by {@link
  * LabMonitoring}: 1 s intervals, shortened {@code for}), which notifies a real Alertmanager running
- * the values file's alertmanager.config, whose rollback-controller receiver (same bearer token)
- * posts to the rollback controller running in this JVM against fabric8's mock API server in CRUD
- * mode. The mock holds the lab's model-server Deployment at v2 with a v1 and a v2 ReplicaSet and
- * the v2 pod that Prometheus "discovers", so the alert's {@code pod} label resolves to the
- * Deployment exactly as in a cluster. The test ends when the Deployment's template is v1's again.
+ * the values file's alertmanager.config, whose rollback-controller receiver (a bearer token
+ * generated for the run, read from a file by both sides) posts to the rollback controller running
+ * in this JVM against fabric8's mock API server in CRUD mode. The mock holds the lab's model-server
+ * Deployment at v2 with a v1 and a v2 ReplicaSet and the v2 pod that Prometheus "discovers", so the
+ * alert's {@code pod} label resolves to the Deployment exactly as in a cluster. The test ends when
+ * the Deployment's template is v1's again.
  */
 class RollbackChainE2E {
 
@@ -75,7 +75,11 @@ class RollbackChainE2E {
   void v2AlertsRollTheDeploymentBackToV1ThroughPrometheusAndAlertmanager() throws Exception {
     Deployment v1Manifest = load("k8s/deployment.yaml", Deployment.class);
     Deployment v2Manifest = load("k8s/deployment-v2.yaml", Deployment.class);
-    String token = webhookToken();
+    // Generated per run, as at install (EXERCISES.md); both sides read it from a file that ends in
+    // a newline, as `kubectl create secret generic --from-file` makes it.
+    String token = "e2e-" + UUID.randomUUID();
+    Path tokenFile = dir.resolve("controller-token");
+    Files.writeString(tokenFile, token + "\n");
 
     KubernetesMockServer api =
         new KubernetesMockServer(
@@ -93,7 +97,7 @@ class RollbackChainE2E {
 
       Map<String, String> env = new HashMap<>();
       env.put("PORT", "0");
-      env.put("WEBHOOK_TOKEN", token);
+      env.put("WEBHOOK_TOKEN_FILE", tokenFile.toString());
       env.put("POD_NAME", "rollback-controller-e2e");
       env.put("RESYNC_SECONDS", "1");
       env.put("LEASE_DURATION_SECONDS", "6");
@@ -111,7 +115,7 @@ class RollbackChainE2E {
         Path targets = dir.resolve("pods.json");
         try (AlertmanagerProcess alertmanager =
                 AlertmanagerProcess.start(
-                    LabMonitoring.writeAlertmanagerConfig(dir.resolve("am"), webhook));
+                    LabMonitoring.writeAlertmanagerConfig(dir.resolve("am"), webhook, token));
             ModelServerProcess v2 =
                 ModelServerProcess.builder().env("MODEL_VERSION", "v2.0").start()) {
           LabMonitoring.writePodTargets(targets, List.of(target(v2Manifest, v2)));
@@ -135,6 +139,8 @@ class RollbackChainE2E {
                       assertThat(a.path("state").asText()).isEqualTo("firing");
                       assertThat(a.path("labels").path("pod").asText()).isEqualTo(V2_POD);
                       assertThat(a.path("labels").path("deployment").asText()).isEqualTo(NAME);
+                      assertThat(a.path("labels").path("pod_template_hash").asText())
+                          .isEqualTo(HASH_V2);
                     });
             Deployment after = client.apps().deployments().inNamespace(NS).withName(NAME).get();
             assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
@@ -177,22 +183,6 @@ class RollbackChainE2E {
   private static <T> T load(String path, Class<T> type) throws IOException {
     try (InputStream in = Files.newInputStream(RepoPaths.resolve(path))) {
       return YAML.unmarshal(in, type);
-    }
-  }
-
-  /**
-   * The token of the Secret in k8s/rollback-controller.yaml (the Alertmanager values use it too).
-   */
-  private static String webhookToken() throws IOException {
-    try (InputStream in = Files.newInputStream(RepoPaths.resolve("k8s/rollback-controller.yaml"))) {
-      List<HasMetadata> objects = YAML.unmarshal(in);
-      return objects.stream()
-          .filter(Secret.class::isInstance)
-          .map(Secret.class::cast)
-          .findFirst()
-          .orElseThrow()
-          .getStringData()
-          .get("token");
     }
   }
 

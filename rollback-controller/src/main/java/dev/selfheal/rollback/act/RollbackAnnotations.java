@@ -4,40 +4,46 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.rollback.decide.Revision;
+import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The controller's durable memory, kept on the Deployment itself: the latest rollback as JSON and
- * the template hashes it was ever rolled back from. A restarted or newly elected controller reads
- * them back, so cooldown and the ping-pong guard survive restarts.
+ * The controller's durable memory, kept in the cluster. Two annotations, both holding the same JSON
+ * record (from/to revision, reason, trigger, time):
+ *
+ * <ul>
+ *   <li>{@link #BAD_REVISION} on the ReplicaSet that was rolled back from. It lives on the revision
+ *       itself, so a manual {@code kubectl rollout undo} (which replaces the Deployment's
+ *       annotations) or a GitOps revert cannot wipe it, and it goes away with the ReplicaSet.
+ *   <li>{@link #LAST_ROLLBACK} on the Deployment, for people ({@code kubectl get deployment -o
+ *       yaml}) and as a second source of the latest rollback's time.
+ * </ul>
+ *
+ * <p>The Deployment controller copies a Deployment's annotations onto its current ReplicaSet, and
+ * {@code kubectl rollout undo} copies a ReplicaSet's back onto the Deployment; a bad-revision
+ * record therefore only counts on the ReplicaSet whose {@code pod-template-hash} it names.
  */
 public final class RollbackAnnotations {
 
-  /** JSON record of the latest rollback. */
+  /** JSON record of the latest rollback, on the Deployment. */
   public static final String LAST_ROLLBACK = "rollback.selfheal.dev/last-rollback";
 
-  /** Comma-separated template hashes this Deployment was rolled back from (newest last). */
-  public static final String ROLLED_BACK_FROM = "rollback.selfheal.dev/rolled-back-from";
-
-  /** How many hashes {@link #ROLLED_BACK_FROM} keeps; annotation values must stay small. */
-  public static final int MAX_REMEMBERED = 20;
+  /** JSON record of the rollback away from this revision, on the bad ReplicaSet. */
+  public static final String BAD_REVISION = "rollback.selfheal.dev/bad-revision";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RollbackAnnotations() {}
 
-  /** Serialises a record for {@link #LAST_ROLLBACK}. */
+  /** Serialises a record for {@link #LAST_ROLLBACK} and {@link #BAD_REVISION}. */
   public static String toJson(RollbackRecord record) {
     ObjectNode node = JSON.createObjectNode();
     node.set("from", revision(record.from()));
@@ -54,12 +60,28 @@ public final class RollbackAnnotations {
 
   /** The latest rollback recorded on the Deployment; empty when absent or unreadable. */
   public static Optional<RollbackRecord> lastRollback(Deployment deployment) {
-    String raw = annotation(deployment, LAST_ROLLBACK);
+    return parse(annotation(deployment, LAST_ROLLBACK));
+  }
+
+  /**
+   * The bad-revision record of a ReplicaSet; empty when absent, unreadable, or a copy about another
+   * template (see the class comment).
+   */
+  public static Optional<RollbackRecord> badRevision(ReplicaSet rs) {
+    String hash = Revisions.templateHashOf(rs);
+    return parse(annotation(rs, BAD_REVISION))
+        .filter(record -> hash.equals(record.from().templateHash()));
+  }
+
+  private static Optional<RollbackRecord> parse(String raw) {
     if (raw == null) {
       return Optional.empty();
     }
     try {
       JsonNode node = JSON.readTree(raw);
+      if (node == null || !node.isObject()) {
+        return Optional.empty();
+      }
       return Optional.of(
           new RollbackRecord(
               readRevision(node.path("from")),
@@ -74,32 +96,8 @@ public final class RollbackAnnotations {
     }
   }
 
-  /** Template hashes the Deployment was rolled back from. */
-  public static Set<String> rolledBackFrom(Deployment deployment) {
-    String raw = annotation(deployment, ROLLED_BACK_FROM);
-    Set<String> hashes = new LinkedHashSet<>();
-    if (raw != null) {
-      Arrays.stream(raw.split(","))
-          .map(String::strip)
-          .filter(s -> !s.isEmpty())
-          .forEach(hashes::add);
-    }
-    return hashes;
-  }
-
-  /** The {@link #ROLLED_BACK_FROM} value after adding {@code hash}, bounded in length. */
-  public static String withRolledBackFrom(Deployment deployment, String hash) {
-    List<String> hashes = new ArrayList<>(rolledBackFrom(deployment));
-    hashes.remove(hash);
-    hashes.add(hash);
-    while (hashes.size() > MAX_REMEMBERED) {
-      hashes.remove(0);
-    }
-    return String.join(",", hashes);
-  }
-
-  private static String annotation(Deployment deployment, String key) {
-    Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+  private static String annotation(HasMetadata object, String key) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(key);
   }
 

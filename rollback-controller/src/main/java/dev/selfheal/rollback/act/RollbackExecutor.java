@@ -2,6 +2,8 @@ package dev.selfheal.rollback.act;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.selfheal.rollback.LogSafe;
 import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
@@ -10,6 +12,7 @@ import dev.selfheal.rollback.metrics.ControllerMetrics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,8 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The "act" step: applies a rollback decision the way {@code kubectl rollout undo} does (one JSON
  * patch replacing {@code spec.template} with the target ReplicaSet's template minus {@code
- * pod-template-hash}), records why in annotations and a Kubernetes Event, and counts it.
+ * pod-template-hash}, and the annotations as {@link KubectlUndo} computes them), records the bad
+ * revision on its ReplicaSet, explains itself in a Kubernetes Event, and counts it.
  *
  * <p>We do not use fabric8's {@code rolling().undo()}: it keeps {@code pod-template-hash} in the
  * template, overwrites the controller-owned revision annotation, has no optimistic-concurrency
  * check, fails on a single revision or a missing annotation, and knows none of our safety rules.
- * The patch here starts with a JSON-patch {@code test} of {@code metadata.resourceVersion}, so a
- * Deployment that changed after we decided is left alone (the next trigger decides again).
+ * The patch here first replaces {@code metadata.resourceVersion} with the value we read: the API
+ * server treats a resourceVersion in a patch as a precondition and answers 409 Conflict when the
+ * Deployment changed after we read it; the caller then reads again and decides again.
  */
 public final class RollbackExecutor {
 
@@ -65,18 +68,13 @@ public final class RollbackExecutor {
   public enum Result {
     APPLIED,
     DRY_RUN,
+    /** The Deployment changed after it was read (HTTP 409): read again and decide again. */
+    CONFLICT,
     FAILED
   }
 
-  // ReplicaSet annotations kubectl rollout undo does not copy back onto the Deployment.
-  private static final Set<String> NOT_RESTORED =
-      Set.of(
-          "kubectl.kubernetes.io/last-applied-configuration",
-          "deployment.kubernetes.io/revision",
-          "deployment.kubernetes.io/revision-history",
-          "deployment.kubernetes.io/desired-replicas",
-          "deployment.kubernetes.io/max-replicas",
-          "deprecated.deployment.rollback.to");
+  /** Event reason when a rollback was wanted but there is nothing to roll back to. */
+  public static final String NO_HISTORY_REASON = "RollbackImpossible";
 
   private final KubernetesClient client;
   private final ControllerMetrics metrics;
@@ -137,59 +135,95 @@ public final class RollbackExecutor {
           .resource(deployment)
           .patch(PatchContext.of(PatchType.JSON), patchFor(deployment, decision, record));
     } catch (KubernetesClientException e) {
-      String reason = e.getCode() == 409 || e.getCode() == 422 ? "conflict" : "patch_failed";
-      metrics.failure(reason);
-      LOG.warn("Rollback patch failed ({}, HTTP {}): {}", reason, e.getCode(), e.getMessage());
+      if (e.getCode() == 409) {
+        metrics.failure("conflict");
+        LOG.info("Deployment changed since it was read (HTTP 409); reading it again");
+        return Result.CONFLICT;
+      }
+      metrics.failure("patch_failed");
+      LOG.warn("Rollback patch failed (HTTP {}): {}", e.getCode(), LogSafe.clean(e.getMessage()));
       return Result.FAILED;
     }
     long latency = System.nanoTime() - receivedNanos;
     metrics.triggerToPatch(kind, latency / 1e9);
     metrics.rollback(ns, name, trigger.reason());
     listener.patched(ns, name, latency);
-    LOG.info("Rolled back: {}", decision.detail());
-    recordEvent(deployment, decision, now);
+    LOG.info("Rolled back: {}", LogSafe.clean(decision.detail()));
+    markBad(decision, ns, record);
+    recordEvent(deployment, "Warning", EVENT_REASON, "Rolled back " + decision.detail(), now);
     return Result.APPLIED;
+  }
+
+  /**
+   * Records on the Deployment, once per revision, that a rollback was wanted but is impossible (no
+   * earlier ReplicaSet, e.g. because {@code revisionHistoryLimit} is 0).
+   *
+   * @param deployment the Deployment
+   * @param detail why
+   * @param now current time
+   */
+  public void reportNoHistory(Deployment deployment, String detail, Instant now) {
+    if (!dryRun) {
+      recordEvent(deployment, "Warning", NO_HISTORY_REASON, "Cannot roll back: " + detail, now);
+    }
+  }
+
+  /**
+   * Writes the bad-revision record onto the ReplicaSet rolled back from. A failure here leaves the
+   * rollback in place: the Deployment's last-rollback annotation and this process still know.
+   */
+  private void markBad(Decision decision, String ns, RollbackRecord record) {
+    ObjectNode patch = JSON.createObjectNode();
+    patch
+        .putObject("metadata")
+        .putObject("annotations")
+        .put(RollbackAnnotations.BAD_REVISION, RollbackAnnotations.toJson(record));
+    try {
+      client
+          .apps()
+          .replicaSets()
+          .inNamespace(ns)
+          // resource(...) with just the name: withName(...) would GET it first.
+          .resource(
+              new ReplicaSetBuilder()
+                  .withNewMetadata()
+                  .withNamespace(ns)
+                  .withName(decision.from().replicaSet())
+                  .endMetadata()
+                  .build())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    } catch (KubernetesClientException e) {
+      metrics.failure("mark_failed");
+      LOG.warn(
+          "Could not record {} as bad (HTTP {}): {}",
+          decision.from().replicaSet(),
+          e.getCode(),
+          LogSafe.clean(e.getMessage()));
+    }
   }
 
   /** The JSON patch (RFC 6902) for a rollback; package-visible for the exact-PATCH test. */
   static String patchFor(Deployment deployment, Decision decision, RollbackRecord record) {
     ArrayNode ops = JSON.createArrayNode();
+    // The precondition. Not a JSON-patch "test" operation: the API server reports a failed test as
+    // 422 (indistinguishable from a bad patch), and fabric8's mock server never answers one.
     ops.addObject()
-        .put("op", "test")
+        .put("op", "replace")
         .put("path", "/metadata/resourceVersion")
         .put("value", deployment.getMetadata().getResourceVersion());
     ops.addObject()
         .put("op", "replace")
         .put("path", "/spec/template")
         .set("value", Revisions.templateWithoutHash(decision.target().getSpec().getTemplate()));
-    if (deployment.getMetadata().getAnnotations() == null) {
-      ops.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value");
-    }
-    // Like kubectl rollout undo: the restored revision's own annotations (e.g. its
-    // kubernetes.io/change-cause) come back with its template, except the controller-managed ones.
-    Map<String, String> targetAnnotations = decision.target().getMetadata().getAnnotations();
-    if (targetAnnotations != null) {
-      new TreeMap<>(targetAnnotations)
-          .forEach(
-              (key, value) -> {
-                if (!NOT_RESTORED.contains(key)) {
-                  ops.addObject()
-                      .put("op", "add")
-                      .put("path", "/metadata/annotations/" + escape(key))
-                      .put("value", value);
-                }
-              });
-    }
-    ops.addObject()
-        .put("op", "add")
-        .put("path", "/metadata/annotations/" + escape(RollbackAnnotations.LAST_ROLLBACK))
-        .put("value", RollbackAnnotations.toJson(record));
-    ops.addObject()
-        .put("op", "add")
-        .put("path", "/metadata/annotations/" + escape(RollbackAnnotations.ROLLED_BACK_FROM))
-        .put(
-            "value",
-            RollbackAnnotations.withRolledBackFrom(deployment, decision.from().templateHash()));
+    Map<String, String> annotations =
+        KubectlUndo.annotations(
+            deployment.getMetadata().getAnnotations(),
+            decision.target().getMetadata().getAnnotations());
+    annotations.put(RollbackAnnotations.LAST_ROLLBACK, RollbackAnnotations.toJson(record));
+    // "add" replaces an existing member and also works when the Deployment has no annotations.
+    ObjectNode values =
+        ops.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value");
+    annotations.forEach(values::put);
     try {
       return JSON.writeValueAsString(ops);
     } catch (IOException e) {
@@ -197,7 +231,8 @@ public final class RollbackExecutor {
     }
   }
 
-  private void recordEvent(Deployment deployment, Decision decision, Instant at) {
+  private void recordEvent(
+      Deployment deployment, String type, String reason, String message, Instant at) {
     // Event timestamps are RFC 3339 with second precision on the API server.
     Instant now = at.truncatedTo(ChronoUnit.SECONDS);
     String ns = deployment.getMetadata().getNamespace();
@@ -220,9 +255,9 @@ public final class RollbackExecutor {
             .withName(name)
             .withUid(deployment.getMetadata().getUid())
             .endInvolvedObject()
-            .withType("Warning")
-            .withReason(EVENT_REASON)
-            .withMessage("Rolled back " + decision.detail())
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
             .withNewSource()
             .withComponent(COMPONENT)
             .endSource()
@@ -237,12 +272,12 @@ public final class RollbackExecutor {
     } catch (KubernetesClientException e) {
       // The rollback itself succeeded and is recorded in the annotation; do not undo it.
       metrics.failure("event_failed");
-      LOG.warn("Could not record Event for rollback of {}/{}: {}", ns, name, e.getMessage());
+      LOG.warn(
+          "Could not record Event {} for {}/{}: {}",
+          reason,
+          ns,
+          name,
+          LogSafe.clean(e.getMessage()));
     }
-  }
-
-  /** Escapes a key for a JSON pointer (RFC 6901). */
-  private static String escape(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
   }
 }

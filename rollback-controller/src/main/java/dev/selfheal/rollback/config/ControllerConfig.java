@@ -1,5 +1,9 @@
 package dev.selfheal.rollback.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -14,13 +18,16 @@ import java.util.regex.Pattern;
  * when it is invalid, so a bad Deployment manifest fails at start with a clear reason.
  *
  * @param port HTTP port for /alerts, /healthz, /readyz and /metrics ({@code PORT})
- * @param webhookToken bearer token Alertmanager must send ({@code WEBHOOK_TOKEN}, required)
+ * @param webhookToken bearer token Alertmanager must send, stripped of surrounding whitespace (read
+ *     from the file {@code WEBHOOK_TOKEN_FILE}, else {@code WEBHOOK_TOKEN}; required)
  * @param namespaces namespaces the controller may act in ({@code ALLOWED_NAMESPACES})
  * @param alertNames alert names that may trigger a rollback ({@code ALERT_NAMES})
  * @param dryRun decide and log, never write ({@code DRY_RUN})
  * @param cooldown minimum time between two rollbacks of one Deployment ({@code COOLDOWN_SECONDS})
  * @param maxRollbacksPerHour global cap over all Deployments ({@code MAX_ROLLBACKS_PER_HOUR})
  * @param maxBodyBytes largest accepted webhook body ({@code MAX_BODY_BYTES})
+ * @param maxAlertsPerRequest most alerts accepted in one webhook request ({@code
+ *     MAX_ALERTS_PER_REQUEST})
  * @param watchEnabled run the failed-rollout watch ({@code WATCH_ENABLED})
  * @param crashLoopRestarts restarts of a new-revision container that count as a crash loop ({@code
  *     CRASHLOOP_RESTARTS})
@@ -47,6 +54,7 @@ public record ControllerConfig(
     Duration cooldown,
     int maxRollbacksPerHour,
     int maxBodyBytes,
+    int maxAlertsPerRequest,
     boolean watchEnabled,
     int crashLoopRestarts,
     Duration unreadyAfter,
@@ -67,6 +75,12 @@ public record ControllerConfig(
   /** Shortest accepted webhook token; shorter secrets are guessable. */
   public static final int MIN_TOKEN_LENGTH = 16;
 
+  /**
+   * The token earlier versions of the lab documented and committed. It is public, so it is refused:
+   * generate one at install (EXERCISES.md shows the command).
+   */
+  public static final String PLACEHOLDER_TOKEN = "lab-rollback-token-change-me";
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern ALERT_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
@@ -75,7 +89,18 @@ public record ControllerConfig(
     require(port >= 0 && port <= 65535, "PORT must be between 0 and 65535");
     require(
         webhookToken != null && webhookToken.strip().length() >= MIN_TOKEN_LENGTH,
-        "WEBHOOK_TOKEN is required and must be at least " + MIN_TOKEN_LENGTH + " characters");
+        "WEBHOOK_TOKEN_FILE (or WEBHOOK_TOKEN) is required and must hold at least "
+            + MIN_TOKEN_LENGTH
+            + " characters");
+    webhookToken = webhookToken.strip();
+    require(
+        !webhookToken.equals(PLACEHOLDER_TOKEN),
+        "WEBHOOK_TOKEN_FILE (or WEBHOOK_TOKEN) holds the published placeholder token "
+            + PLACEHOLDER_TOKEN
+            + "; generate a secret token at install (see EXERCISES.md)");
+    require(
+        webhookToken.chars().noneMatch(c -> c < 0x21 || c > 0x7e),
+        "WEBHOOK_TOKEN_FILE (or WEBHOOK_TOKEN) must be printable ASCII without spaces");
     require(!namespaces.isEmpty(), "ALLOWED_NAMESPACES must name at least one namespace");
     for (String ns : namespaces) {
       require(DNS_LABEL.matcher(ns).matches(), "ALLOWED_NAMESPACES has an invalid name: " + ns);
@@ -87,6 +112,9 @@ public record ControllerConfig(
     require(!cooldown.isNegative(), "COOLDOWN_SECONDS must be >= 0");
     require(maxRollbacksPerHour >= 1, "MAX_ROLLBACKS_PER_HOUR must be >= 1");
     require(maxBodyBytes >= 1024, "MAX_BODY_BYTES must be >= 1024");
+    require(
+        maxAlertsPerRequest >= 1 && maxAlertsPerRequest <= 10_000,
+        "MAX_ALERTS_PER_REQUEST must be between 1 and 10000");
     require(crashLoopRestarts >= 1, "CRASHLOOP_RESTARTS must be >= 1");
     require(unreadyAfter.getSeconds() >= 1, "UNREADY_SECONDS must be >= 1");
     require(rolloutWindow.getSeconds() >= 1, "ROLLOUT_WINDOW_SECONDS must be >= 1");
@@ -116,13 +144,14 @@ public record ControllerConfig(
     String namespaceDefault = env.getOrDefault("POD_NAMESPACE", "default");
     return new ControllerConfig(
         intVar(env, "PORT", 8080),
-        env.get("WEBHOOK_TOKEN"),
+        token(env),
         csv(env, "ALLOWED_NAMESPACES", "default"),
         csv(env, "ALERT_NAMES", DEFAULT_ALERT_NAMES),
         boolVar(env, "DRY_RUN", false),
         seconds(env, "COOLDOWN_SECONDS", 600),
         intVar(env, "MAX_ROLLBACKS_PER_HOUR", 3),
         intVar(env, "MAX_BODY_BYTES", 1 << 20),
+        intVar(env, "MAX_ALERTS_PER_REQUEST", 200),
         boolVar(env, "WATCH_ENABLED", true),
         intVar(env, "CRASHLOOP_RESTARTS", 3),
         seconds(env, "UNREADY_SECONDS", 180),
@@ -135,6 +164,25 @@ public record ControllerConfig(
         seconds(env, "LEASE_DURATION_SECONDS", 15),
         seconds(env, "RENEW_DEADLINE_SECONDS", 10),
         seconds(env, "RETRY_PERIOD_SECONDS", 2));
+  }
+
+  /**
+   * The token from the file {@code WEBHOOK_TOKEN_FILE} (a mounted Secret: {@code kubectl create
+   * secret --from-file} keeps a trailing newline, which is stripped), else {@code WEBHOOK_TOKEN}.
+   */
+  private static String token(Map<String, String> env) {
+    String file = env.get("WEBHOOK_TOKEN_FILE");
+    if (file == null || file.isBlank()) {
+      return env.get("WEBHOOK_TOKEN");
+    }
+    try {
+      byte[] raw = Files.readAllBytes(Path.of(file.strip()));
+      require(raw.length <= 4096, "WEBHOOK_TOKEN_FILE " + file + " is larger than 4096 bytes");
+      return new String(raw, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "WEBHOOK_TOKEN_FILE " + file + " cannot be read: " + e.getMessage(), e);
+    }
   }
 
   private static void require(boolean ok, String message) {

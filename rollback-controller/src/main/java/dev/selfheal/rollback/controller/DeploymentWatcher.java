@@ -1,5 +1,6 @@
 package dev.selfheal.rollback.controller;
 
+import dev.selfheal.rollback.LogSafe;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.observe.RolloutHealth;
@@ -85,17 +86,27 @@ public final class DeploymentWatcher implements AutoCloseable {
       return;
     }
     for (String ns : namespaces) {
-      deploymentInformers.add(
+      SharedIndexInformer<Deployment> deployments =
           client
               .apps()
               .deployments()
               .inNamespace(ns)
               .withLabel(Revisions.OPT_IN_LABEL, "true")
-              .inform(handler(this::markDeployment)));
+              .runnableInformer(0);
+      deployments.addEventHandler(handler(this::markDeployment));
+      // Not inform(): it blocks until the first list and gives up for good when that fails.
+      deploymentInformers.add(started(deployments, "deployments", ns));
       replicaSetInformers.add(
-          indexed(
-              client.apps().replicaSets().inNamespace(ns).runnableInformer(0), this::markOwner));
-      podInformers.add(indexed(client.pods().inNamespace(ns).runnableInformer(0), this::markPod));
+          started(
+              indexed(
+                  client.apps().replicaSets().inNamespace(ns).runnableInformer(0), this::markOwner),
+              "replicasets",
+              ns));
+      podInformers.add(
+          started(
+              indexed(client.pods().inNamespace(ns).runnableInformer(0), this::markPod),
+              "pods",
+              ns));
     }
     worker =
         Executors.newSingleThreadScheduledExecutor(
@@ -123,11 +134,6 @@ public final class DeploymentWatcher implements AutoCloseable {
     return deploymentInformers.stream().flatMap(i -> i.getStore().list().stream()).toList();
   }
 
-  /** Watched Deployments, once the caches are synced; empty before. */
-  public Optional<Collection<Deployment>> syncedDeployments() {
-    return synced() ? Optional.of(deployments()) : Optional.empty();
-  }
-
   /**
    * ReplicaSets controlled by {@code deployment}, from the watch cache; empty while the cache is
    * not synced (callers then ask the API server).
@@ -140,11 +146,30 @@ public final class DeploymentWatcher implements AutoCloseable {
     return Optional.of(byOwner(replicaSetInformers, uid));
   }
 
-  /** Adds the owner index and the event handler to an informer, then starts it. */
+  /** Adds the owner index and the event handler to an informer. */
   private static <T extends HasMetadata> SharedIndexInformer<T> indexed(
       SharedIndexInformer<T> informer, Consumer<T> mark) {
     informer.addIndexers(Map.of(OWNER_INDEX, DeploymentWatcher::controllerUid));
     informer.addEventHandler(handler(mark));
+    return informer;
+  }
+
+  /**
+   * Starts an informer that keeps retrying (with the informer's own backoff) while the API server
+   * cannot be reached, logging one line per failed attempt: by default a failed first list stops it
+   * for good, and the watch would never sync.
+   */
+  private static <T extends HasMetadata> SharedIndexInformer<T> started(
+      SharedIndexInformer<T> informer, String resource, String ns) {
+    informer.exceptionHandler(
+        (wasStarted, error) -> {
+          LOG.warn(
+              "Watch of {} in {} failed: {}; retrying",
+              resource,
+              ns,
+              LogSafe.clean(String.valueOf(error.getMessage())));
+          return true;
+        });
     informer.start();
     return informer;
   }

@@ -1,9 +1,13 @@
 package dev.selfheal.rollback.controller;
 
+import dev.selfheal.rollback.LogSafe;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +92,9 @@ public final class LeaderGate implements AutoCloseable {
                 new LeaderElectionConfigBuilder()
                     .withName(settings.name())
                     .withLock(
-                        new LeaseLock(settings.namespace(), settings.name(), settings.identity()))
+                        new ReportingLock(
+                            new LeaseLock(
+                                settings.namespace(), settings.name(), settings.identity())))
                     .withLeaseDuration(settings.leaseDuration())
                     .withRenewDeadline(settings.renewDeadline())
                     .withRetryPeriod(settings.retryPeriod())
@@ -115,6 +121,66 @@ public final class LeaderGate implements AutoCloseable {
                 this::campaign,
                 CompletableFuture.delayedExecutor(
                     settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)));
+  }
+
+  /**
+   * The Lease lock, reporting each failed API call in one WARN line. fabric8's elector retries
+   * every retry period and logs each failure with a stack trace; logback.xml turns that logger down
+   * to ERROR, and this line replaces it. A 409 is ordinary contention between candidates, not news.
+   */
+  private record ReportingLock(Lock delegate) implements Lock {
+
+    @Override
+    public LeaderElectionRecord get(KubernetesClient client) {
+      try {
+        return delegate.get(client);
+      } catch (RuntimeException e) {
+        throw report(e);
+      }
+    }
+
+    @Override
+    public void create(KubernetesClient client, LeaderElectionRecord record) {
+      try {
+        delegate.create(client, record);
+      } catch (RuntimeException e) {
+        throw report(e);
+      }
+    }
+
+    @Override
+    public void update(KubernetesClient client, LeaderElectionRecord record) {
+      try {
+        delegate.update(client, record);
+      } catch (RuntimeException e) {
+        throw report(e);
+      }
+    }
+
+    @Override
+    public String identity() {
+      return delegate.identity();
+    }
+
+    @Override
+    public String describe() {
+      return delegate.describe();
+    }
+
+    private RuntimeException report(RuntimeException e) {
+      if (!(e instanceof KubernetesClientException k && k.getCode() == 409)) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        LOG.warn(
+            "Cannot take part in the leader election ({}): {} ({}); retrying",
+            delegate.describe(),
+            LogSafe.clean(e.getMessage()),
+            LogSafe.clean(root.toString()));
+      }
+      return e;
+    }
   }
 
   /** Stops campaigning and releases the Lease if held. */

@@ -11,6 +11,7 @@ public enum Reason {
   NOT_OPTED_IN("not_opted_in"),
   PAUSED("deployment_paused"),
   NO_CURRENT_REVISION("no_current_revision"),
+  REVISION_UNKNOWN("revision_unknown"),
   STALE_REVISION("stale_revision"),
   STALE_ALERT("stale_alert"),
   NO_PREVIOUS_REVISION("no_previous_revision"),
@@ -18,7 +19,8 @@ public enum Reason {
   PING_PONG("ping_pong"),
   COOLDOWN("cooldown"),
   RATE_LIMITED("rate_limited"),
-  NOT_LEADER("not_leader");
+  NOT_LEADER("not_leader"),
+  INVALID_ALERT("invalid_alert");
 
   private final String label;
 

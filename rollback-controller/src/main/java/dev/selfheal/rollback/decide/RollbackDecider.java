@@ -31,6 +31,11 @@ public final class RollbackDecider {
     this.policy = Objects.requireNonNull(policy, "policy");
   }
 
+  /** The safety settings this decider enforces. */
+  public RollbackPolicy policy() {
+    return policy;
+  }
+
   /**
    * Rules that need nothing but the trigger, so callers can skip API reads for irrelevant alerts.
    *
@@ -105,6 +110,27 @@ public final class RollbackDecider {
           "no ReplicaSet matches the current template yet (rollout just started?)");
     }
     Revision from = Revisions.describe(current.get());
+    if (trigger.kind() == Trigger.Kind.ALERT
+        && trigger.replicaSet() == null
+        && trigger.templateHash() == null) {
+      // Without the revision the alert is about, a late alert could undo a manual rollback or a
+      // GitOps revert and redeploy the bad release: refuse rather than guess.
+      return Decision.ignore(
+          Reason.REVISION_UNKNOWN,
+          "the alert names neither a running pod nor a pod_template_hash label, so the revision"
+              + " it is about is unknown");
+    }
+    if (trigger.templateHash() != null && !trigger.templateHash().equals(from.templateHash())) {
+      return Decision.ignore(
+          Reason.STALE_REVISION,
+          "signal is about the revision with pod-template-hash "
+              + trigger.templateHash()
+              + " but the current one is "
+              + from.templateHash()
+              + " (revision "
+              + from.number()
+              + ")");
+    }
     if (trigger.replicaSet() != null && !trigger.replicaSet().equals(from.replicaSet())) {
       return Decision.ignore(
           Reason.STALE_REVISION,
@@ -134,8 +160,15 @@ public final class RollbackDecider {
             .filter(rs -> Revisions.revisionOf(rs).getAsLong() < from.number())
             .max(Comparator.comparingLong(rs -> Revisions.revisionOf(rs).getAsLong()));
     if (previous.isEmpty()) {
+      Integer limit = deployment.getSpec().getRevisionHistoryLimit();
       return Decision.ignore(
-          Reason.NO_PREVIOUS_REVISION, "revision " + from.number() + " has no predecessor");
+          Reason.NO_PREVIOUS_REVISION,
+          "revision "
+              + from.number()
+              + " has no earlier ReplicaSet to roll back to"
+              + (limit != null && limit == 0
+                  ? " (revisionHistoryLimit is 0, so old ReplicaSets are deleted)"
+                  : ""));
     }
     Revision to = Revisions.describe(previous.get());
     if (Revisions.sameTemplate(
@@ -143,14 +176,19 @@ public final class RollbackDecider {
       return Decision.ignore(
           Reason.ALREADY_AT_TARGET, "template already equals revision " + to.number());
     }
-    if (memory.rolledBackFrom().contains(to.templateHash())) {
+    RollbackRecord bad = memory.badRevisions().get(to.templateHash());
+    if (bad != null) {
       return Decision.ignore(
           Reason.PING_PONG,
           "revision "
               + to.number()
               + " ("
               + to.replicaSet()
-              + ") was itself rolled back from; a human must choose");
+              + ") is recorded as bad (rolled back from at "
+              + bad.time()
+              + ", "
+              + bad.reason()
+              + "); a human must choose");
     }
     if (memory.last() != null && now.isBefore(memory.last().time().plus(policy.cooldown()))) {
       return Decision.ignore(

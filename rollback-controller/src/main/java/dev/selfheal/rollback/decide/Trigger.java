@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param deployment Deployment name
  * @param replicaSet the ReplicaSet the signal is about (the alerting pod's owner, or the ReplicaSet
  *     named by the failed rollout), or null when the signal names only the Deployment
+ * @param templateHash the {@code pod-template-hash} of the revision the signal is about (the
+ *     alert's {@code pod_template_hash} label, which survives the pod's deletion), or null
  * @param startsAt when the alert started firing, or null
  * @param firing false for a resolved alert
  */
@@ -21,6 +23,7 @@ public record Trigger(
     String namespace,
     String deployment,
     String replicaSet,
+    String templateHash,
     Instant startsAt,
     boolean firing) {
 
@@ -40,7 +43,7 @@ public record Trigger(
     Objects.requireNonNull(deployment, "deployment");
   }
 
-  /** A firing or resolved alert naming a Deployment. */
+  /** A firing or resolved alert naming a Deployment and, through its pod, a ReplicaSet. */
   public static Trigger alert(
       String alertName,
       String namespace,
@@ -48,13 +51,27 @@ public record Trigger(
       String replicaSet,
       Instant startsAt,
       boolean firing) {
-    return new Trigger(Kind.ALERT, alertName, namespace, deployment, replicaSet, startsAt, firing);
+    return alert(alertName, namespace, deployment, replicaSet, null, startsAt, firing);
+  }
+
+  /** A firing or resolved alert that also names its revision's template hash. */
+  public static Trigger alert(
+      String alertName,
+      String namespace,
+      String deployment,
+      String replicaSet,
+      String templateHash,
+      Instant startsAt,
+      boolean firing) {
+    return new Trigger(
+        Kind.ALERT, alertName, namespace, deployment, replicaSet, templateHash, startsAt, firing);
   }
 
   /** A failed rollout seen by the watch. */
   public static Trigger rolloutFailed(
       String reason, String namespace, String deployment, String replicaSet) {
-    return new Trigger(Kind.ROLLOUT_FAILED, reason, namespace, deployment, replicaSet, null, true);
+    return new Trigger(
+        Kind.ROLLOUT_FAILED, reason, namespace, deployment, replicaSet, null, null, true);
   }
 
   /** Short description for logs and Events, e.g. {@code alert ModelAccuracyLow}. */

@@ -26,13 +26,30 @@ public record AlertNotification(String receiver, String status, List<Alert> aler
    * @param labels all labels (alertname, namespace, deployment or pod, ...)
    * @param startsAt when it started firing, or null
    * @param fingerprint Alertmanager's fingerprint, or null
+   * @param problem why this alert is invalid (naming its JSON path), or null when it is valid; an
+   *     invalid alert is reported back while the valid alerts of the same group are processed
    */
   public record Alert(
-      int index, boolean firing, Map<String, String> labels, Instant startsAt, String fingerprint) {
+      int index,
+      boolean firing,
+      Map<String, String> labels,
+      Instant startsAt,
+      String fingerprint,
+      String problem) {
 
     /** Copies the labels. */
     public Alert {
       labels = Map.copyOf(labels);
+    }
+
+    /** A valid alert. */
+    public Alert(
+        int index,
+        boolean firing,
+        Map<String, String> labels,
+        Instant startsAt,
+        String fingerprint) {
+      this(index, firing, labels, startsAt, fingerprint, null);
     }
 
     /** The {@code alertname} label. */

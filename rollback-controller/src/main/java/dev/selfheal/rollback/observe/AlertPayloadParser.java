@@ -1,6 +1,10 @@
 package dev.selfheal.rollback.observe;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,9 +20,13 @@ import java.util.regex.Pattern;
 
 /**
  * Parses and validates an Alertmanager webhook body. Every rejection names the JSON path of the
- * problem. Alerts that could trigger a rollback (firing, name in the allowlist) must carry {@code
- * namespace} and either {@code deployment} or {@code pod}, each a valid Kubernetes name; other
- * alerts are passed through unchecked because the controller ignores them anyway.
+ * problem. The body as a whole must be JSON nested at most {@link #MAX_DEPTH} levels (Alertmanager
+ * needs 4), payload version 4, with at most {@code maxAlerts} alerts; otherwise the whole request
+ * is rejected. Each alert is then checked on its own: alerts that could trigger a rollback (firing,
+ * name in the allowlist) must carry {@code namespace} and either {@code deployment} or {@code pod},
+ * each a valid Kubernetes name, and an optional {@code pod_template_hash} must be a valid label
+ * value. An invalid alert is marked with its problem and the others are still processed; only a
+ * notification whose alerts are all invalid is rejected.
  */
 public final class AlertPayloadParser {
 
@@ -29,16 +37,40 @@ public final class AlertPayloadParser {
       Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-  private final ObjectMapper mapper = new ObjectMapper();
+  /** Deepest accepted JSON nesting; a webhook body needs 4 levels. */
+  public static final int MAX_DEPTH = 16;
+
+  /** Default for the per-request alert cap. */
+  public static final int DEFAULT_MAX_ALERTS = 200;
+
+  private final ObjectMapper mapper;
   private final Set<String> actionableAlerts;
+  private final int maxAlerts;
+
+  /**
+   * Creates a parser with the default alert cap.
+   *
+   * @param actionableAlerts alert names whose firing alerts must name a target
+   */
+  public AlertPayloadParser(Set<String> actionableAlerts) {
+    this(actionableAlerts, DEFAULT_MAX_ALERTS);
+  }
 
   /**
    * Creates a parser.
    *
    * @param actionableAlerts alert names whose firing alerts must name a target
+   * @param maxAlerts most alerts accepted in one request ({@code MAX_ALERTS_PER_REQUEST})
    */
-  public AlertPayloadParser(Set<String> actionableAlerts) {
+  public AlertPayloadParser(Set<String> actionableAlerts, int maxAlerts) {
     this.actionableAlerts = Set.copyOf(actionableAlerts);
+    this.maxAlerts = maxAlerts;
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+    this.mapper = new ObjectMapper(factory);
   }
 
   /**
@@ -52,14 +84,21 @@ public final class AlertPayloadParser {
     JsonNode root;
     try {
       root = mapper.readTree(body);
+    } catch (StreamConstraintsException e) {
+      // Checked while reading, so a 100,000-deep body costs no more than 16 levels.
+      throw new InvalidPayloadException(
+          "body", "body is nested deeper than " + MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
       throw new InvalidPayloadException(
           "body",
-          "body is not valid JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ")");
+          at == null
+              ? "body is not valid JSON"
+              : "body is not valid JSON (line "
+                  + at.getLineNr()
+                  + ", column "
+                  + at.getColumnNr()
+                  + ")");
     } catch (IOException e) {
       throw new InvalidPayloadException("body", "body could not be read as JSON");
     }
@@ -79,9 +118,27 @@ public final class AlertPayloadParser {
     if (alerts == null || !alerts.isArray()) {
       throw new InvalidPayloadException("alerts", "alerts must be an array");
     }
+    if (alerts.size() > maxAlerts) {
+      throw new InvalidPayloadException(
+          "alerts",
+          "alerts has "
+              + alerts.size()
+              + " entries, more than MAX_ALERTS_PER_REQUEST ("
+              + maxAlerts
+              + "); set max_alerts on the webhook receiver");
+    }
     List<AlertNotification.Alert> parsed = new ArrayList<>();
+    InvalidPayloadException first = null;
     for (int i = 0; i < alerts.size(); i++) {
-      parsed.add(parseAlert(alerts.get(i), i));
+      try {
+        parsed.add(parseAlert(alerts.get(i), i));
+      } catch (InvalidPayloadException e) {
+        first = first == null ? e : first;
+        parsed.add(invalid(alerts.get(i), i, e.getMessage()));
+      }
+    }
+    if (first != null && parsed.stream().allMatch(a -> a.problem() != null)) {
+      throw first;
     }
     return new AlertNotification(
         root.path("receiver").asText(""), root.path("status").asText(""), parsed);
@@ -128,10 +185,28 @@ public final class AlertPayloadParser {
       } else {
         requireName(labels, "pod", DNS_SUBDOMAIN, path);
       }
+      if (labels.containsKey("pod_template_hash")) {
+        requireName(labels, "pod_template_hash", DNS_LABEL, path);
+      }
     }
     JsonNode fingerprint = alert.get("fingerprint");
     return new AlertNotification.Alert(
         i, firing, labels, startsAt, fingerprint == null ? null : fingerprint.asText());
+  }
+
+  /** An invalid alert, keeping whatever string labels it has for the report. */
+  private static AlertNotification.Alert invalid(JsonNode alert, int i, String problem) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    JsonNode labelsNode = alert.path("labels");
+    if (labelsNode.isObject()) {
+      for (Map.Entry<String, JsonNode> e : labelsNode.properties()) {
+        if (e.getValue().isTextual()) {
+          labels.put(e.getKey(), e.getValue().asText());
+        }
+      }
+    }
+    return new AlertNotification.Alert(
+        i, "firing".equals(alert.path("status").asText("")), labels, null, null, problem);
   }
 
   private static void requireName(

@@ -2,14 +2,17 @@ package dev.selfheal.rollback.observe;
 
 import dev.selfheal.rollback.decide.Reason;
 import dev.selfheal.rollback.decide.Revisions;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -43,6 +46,59 @@ public final class ClusterReader {
 
   /** Where a pod belongs, or why it could not be resolved. */
   public record PodOwner(String deployment, String replicaSet, Reason problem) {}
+
+  /**
+   * What the cluster remembers of earlier rollbacks, read when an instance starts leading.
+   *
+   * @param replicaSets every ReplicaSet in the namespaces (bad-revision records)
+   * @param deployments the opted-in Deployments (last-rollback records)
+   * @param events the controller's {@code RolledBack} Events (they outlive deleted ReplicaSets)
+   */
+  public record History(
+      List<ReplicaSet> replicaSets, List<Deployment> deployments, List<Event> events) {
+
+    /** Copies the lists. */
+    public History {
+      replicaSets = List.copyOf(replicaSets);
+      deployments = List.copyOf(deployments);
+      events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * Reads the rollback history of {@code namespaces} straight from the API server (never from a
+   * cache that may not be synced yet).
+   *
+   * @param namespaces where to look
+   * @param component the Events' reporting component
+   * @param reason the Events' reason
+   * @return the history
+   */
+  public History history(Set<String> namespaces, String component, String reason) {
+    List<ReplicaSet> replicaSets = new ArrayList<>();
+    List<Deployment> deployments = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
+    for (String ns : namespaces) {
+      replicaSets.addAll(client.apps().replicaSets().inNamespace(ns).list().getItems());
+      deployments.addAll(
+          client
+              .apps()
+              .deployments()
+              .inNamespace(ns)
+              .withLabel(Revisions.OPT_IN_LABEL, "true")
+              .list()
+              .getItems());
+      for (Event e : client.v1().events().inNamespace(ns).list().getItems()) {
+        boolean ours =
+            component.equals(e.getReportingComponent())
+                || (e.getSource() != null && component.equals(e.getSource().getComponent()));
+        if (ours && reason.equals(e.getReason())) {
+          events.add(e);
+        }
+      }
+    }
+    return new History(replicaSets, deployments, events);
+  }
 
   /** The Deployment, or null when it does not exist. */
   public Deployment deployment(String namespace, String name) {

@@ -1,5 +1,6 @@
 package dev.selfheal.rollback.server;
 
+import dev.selfheal.rollback.LogSafe;
 import dev.selfheal.rollback.controller.Reconciler;
 import dev.selfheal.rollback.observe.AlertNotification;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
@@ -64,7 +65,10 @@ public final class AlertsHandler implements Handler {
     for (AlertNotification.Alert alert : notification.alerts()) {
       outcomes.add(reconciler.handleAlert(alert, received));
     }
-    LOG.debug("Processed {} alerts from receiver {}", outcomes.size(), notification.receiver());
+    LOG.debug(
+        "Processed {} alerts from receiver {}",
+        outcomes.size(),
+        LogSafe.clean(notification.receiver()));
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("alerts", notification.alerts().size());
     response.put("outcomes", outcomes);

@@ -9,6 +9,7 @@ import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Memory;
 import dev.selfheal.rollback.decide.RollbackDecider;
 import dev.selfheal.rollback.decide.RollbackPolicy;
+import dev.selfheal.rollback.decide.RollbackRecord;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -22,16 +23,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The exact PATCH a rollback sends, asserted against the mock server in expectations mode. */
+/** The exact PATCHes a rollback sends, asserted against the mock server in expectations mode. */
 @EnableKubernetesMockClient
 class RollbackPatchTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PATH = "/apis/apps/v1/namespaces/default/deployments/model-server";
+  private static final String RS_PATH =
+      "/apis/apps/v1/namespaces/default/replicasets/" + Fixtures.RS_V2;
+  private static final Trigger ALERT =
+      Trigger.alert("ModelDegraded", "default", "model-server", null, Fixtures.HASH_V2, null, true);
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -39,16 +45,16 @@ class RollbackPatchTest {
   private Decision decision(Deployment d, List<ReplicaSet> rss, Instant now) {
     return new RollbackDecider(
             new RollbackPolicy(Set.of("default"), Set.of("ModelDegraded"), Duration.ZERO, 5))
-        .decide(
-            d,
-            rss,
-            Trigger.alert("ModelDegraded", "default", "model-server", null, null, true),
-            Memory.empty(),
-            now);
+        .decide(d, rss, ALERT, Memory.empty(), now);
+  }
+
+  private RollbackExecutor executor() {
+    return new RollbackExecutor(
+        client, new ControllerMetrics(new PrometheusRegistry()), false, "rc-0", null);
   }
 
   @Test
-  void sendsOneJsonPatchWithPreconditionTemplateAndAnnotations() throws Exception {
+  void sendsOneJsonPatchThenRecordsTheBadRevisionOnItsReplicaSet() throws Exception {
     Deployment d = Fixtures.deployment("v2", true);
     d.getMetadata().setResourceVersion("42");
     Instant now = Instant.parse("2026-01-10T12:00:00Z");
@@ -60,6 +66,7 @@ class RollbackPatchTest {
     Decision decision = decision(d, rss, now);
     assertThat(decision.isRollback()).isTrue();
     server.expect().patch().withPath(PATH).andReturn(200, d).once();
+    server.expect().patch().withPath(RS_PATH).andReturn(200, rss.get(1)).once();
     server
         .expect()
         .post()
@@ -67,16 +74,7 @@ class RollbackPatchTest {
         .andReturn(201, "{}")
         .once();
 
-    RollbackExecutor executor =
-        new RollbackExecutor(
-            client, new ControllerMetrics(new PrometheusRegistry()), false, "rc-0", null);
-    RollbackExecutor.Result result =
-        executor.apply(
-            d,
-            Trigger.alert("ModelDegraded", "default", "model-server", null, null, true),
-            decision,
-            now,
-            System.nanoTime());
+    RollbackExecutor.Result result = executor().apply(d, ALERT, decision, now, System.nanoTime());
 
     assertThat(result).isEqualTo(RollbackExecutor.Result.APPLIED);
     RecordedRequest patch = server.takeRequest(5, TimeUnit.SECONDS);
@@ -84,24 +82,36 @@ class RollbackPatchTest {
     assertThat(patch.getPath()).isEqualTo(PATH);
     assertThat(patch.getHeader("Content-Type")).startsWith("application/json-patch+json");
     JsonNode ops = JSON.readTree(patch.getUtf8Body());
-    assertThat(ops).hasSize(4);
+    assertThat(ops).hasSize(3);
+    // The precondition: a resourceVersion in a patch must equal the stored one, else HTTP 409.
     assertThat(ops.get(0).toString())
-        .isEqualTo("{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"}");
+        .isEqualTo("{\"op\":\"replace\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"}");
     assertThat(ops.get(1).path("op").asText()).isEqualTo("replace");
     assertThat(ops.get(1).path("path").asText()).isEqualTo("/spec/template");
     assertThat(ops.get(1).path("value")).isEqualTo(JSON.valueToTree(Fixtures.template("v1")));
-    assertThat(ops.get(2).path("path").asText())
-        .isEqualTo("/metadata/annotations/rollback.selfheal.dev~1last-rollback");
-    JsonNode record = JSON.readTree(ops.get(2).path("value").asText());
+    assertThat(ops.get(2).path("op").asText()).isEqualTo("add");
+    assertThat(ops.get(2).path("path").asText()).isEqualTo("/metadata/annotations");
+    JsonNode record =
+        JSON.readTree(ops.get(2).path("value").path(RollbackAnnotations.LAST_ROLLBACK).asText());
     assertThat(record.path("from").path("revision").asLong()).isEqualTo(2);
     assertThat(record.path("to").path("replicaSet").asText()).isEqualTo(Fixtures.RS_V1);
     assertThat(record.path("reason").asText()).isEqualTo("ModelDegraded");
     assertThat(record.path("time").asText()).isEqualTo("2026-01-10T12:00:00Z");
-    assertThat(ops.get(3).toString())
-        .isEqualTo(
-            "{\"op\":\"add\",\"path\":\"/metadata/annotations/rollback.selfheal.dev~1rolled-back-from\",\"value\":\""
-                + Fixtures.HASH_V2
-                + "\"}");
+
+    RecordedRequest mark = server.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(mark.getMethod()).isEqualTo("PATCH");
+    assertThat(mark.getPath()).isEqualTo(RS_PATH);
+    assertThat(mark.getHeader("Content-Type")).startsWith("application/merge-patch+json");
+    JsonNode bad =
+        JSON.readTree(
+            JSON.readTree(mark.getUtf8Body())
+                .path("metadata")
+                .path("annotations")
+                .path(RollbackAnnotations.BAD_REVISION)
+                .asText());
+    assertThat(bad.path("from").path("templateHash").asText()).isEqualTo(Fixtures.HASH_V2);
+    assertThat(bad.path("reason").asText()).isEqualTo("ModelDegraded");
+
     RecordedRequest event = server.takeRequest(5, TimeUnit.SECONDS);
     assertThat(event.getMethod()).isEqualTo("POST");
     assertThat(event.getUtf8Body())
@@ -109,7 +119,7 @@ class RollbackPatchTest {
   }
 
   @Test
-  void conflictIsAFailureNotAnException() throws Exception {
+  void conflictIsReportedForARetryAndOtherErrorsAsFailures() throws Exception {
     Deployment d = Fixtures.deployment("v2", true);
     d.getMetadata().setResourceVersion("42");
     Instant now = Instant.now();
@@ -117,22 +127,17 @@ class RollbackPatchTest {
         List.of(
             Fixtures.replicaSet("v1", 1, now.minusSeconds(3600)),
             Fixtures.replicaSet("v2", 2, now.minusSeconds(600)));
+    server.expect().patch().withPath(PATH).andReturn(409, "{}").once();
     server.expect().patch().withPath(PATH).andReturn(422, "{}").once();
-    RollbackExecutor executor =
-        new RollbackExecutor(
-            client, new ControllerMetrics(new PrometheusRegistry()), false, "rc-0", null);
-    assertThat(
-            executor.apply(
-                d,
-                Trigger.alert("ModelDegraded", "default", "model-server", null, null, true),
-                decision(d, rss, now),
-                now,
-                System.nanoTime()))
+    RollbackExecutor executor = executor();
+    assertThat(executor.apply(d, ALERT, decision(d, rss, now), now, System.nanoTime()))
+        .isEqualTo(RollbackExecutor.Result.CONFLICT);
+    assertThat(executor.apply(d, ALERT, decision(d, rss, now), now, System.nanoTime()))
         .isEqualTo(RollbackExecutor.Result.FAILED);
   }
 
   @Test
-  void addsTheAnnotationsObjectWhenTheDeploymentHasNone() throws Exception {
+  void setsTheAnnotationsObjectWhenTheDeploymentHasNone() throws Exception {
     Deployment d = Fixtures.deployment("v2", true);
     d.getMetadata().setAnnotations(null);
     d.getMetadata().setResourceVersion("7");
@@ -149,37 +154,57 @@ class RollbackPatchTest {
             RollbackExecutor.patchFor(
                 d,
                 decision,
-                new dev.selfheal.rollback.decide.RollbackRecord(
-                    decision.from(), decision.to(), "x", "alert", now, false)));
-    assertThat(ops.get(2).toString())
-        .isEqualTo("{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}}");
+                new RollbackRecord(decision.from(), decision.to(), "x", "alert", now, false)));
+    assertThat(ops.get(2).path("op").asText()).isEqualTo("add");
+    assertThat(ops.get(2).path("path").asText()).isEqualTo("/metadata/annotations");
+    assertThat(ops.get(2).path("value").has(RollbackAnnotations.LAST_ROLLBACK)).isTrue();
   }
 
   @Test
-  void restoresTheTargetRevisionsChangeCauseLikeKubectl() throws Exception {
+  void annotationsAreWhatKubectlRolloutUndoWritesPlusTheLastRollbackRecord() throws Exception {
     Deployment d = Fixtures.deployment("v2", true);
     d.getMetadata().setResourceVersion("9");
-    Instant now = Instant.now();
+    d.getMetadata()
+        .setAnnotations(
+            Map.of(
+                "deployment.kubernetes.io/revision", "2",
+                "kubectl.kubernetes.io/last-applied-configuration", "{\"applied\":true}",
+                "kubernetes.io/change-cause", "model-server:v2",
+                "team.example/owner", "only-on-the-deployment"));
+    Instant now = Instant.parse("2026-01-10T12:00:00Z");
     ReplicaSet v1 = Fixtures.replicaSet("v1", 1, now.minusSeconds(3600));
     v1.getMetadata()
         .setAnnotations(
-            java.util.Map.of(
+            Map.of(
                 "deployment.kubernetes.io/revision", "1",
                 "deployment.kubernetes.io/desired-replicas", "3",
-                "kubernetes.io/change-cause", "model-server:v1"));
+                "deployment.kubernetes.io/max-replicas", "4",
+                "kubectl.kubernetes.io/last-applied-configuration", "{\"applied\":\"old\"}",
+                "kubernetes.io/change-cause", "model-server:v1",
+                "team.example/ticket", "on-the-replicaset"));
     Decision decision =
         decision(d, List.of(v1, Fixtures.replicaSet("v2", 2, now.minusSeconds(600))), now);
-    JsonNode ops =
-        JSON.readTree(
-            RollbackExecutor.patchFor(
-                d,
-                decision,
-                new dev.selfheal.rollback.decide.RollbackRecord(
-                    decision.from(), decision.to(), "x", "alert", now, false)));
-    assertThat(ops.toString())
-        .contains(
-            "{\"op\":\"add\",\"path\":\"/metadata/annotations/kubernetes.io~1change-cause\",\"value\":\"model-server:v1\"}")
-        .doesNotContain("desired-replicas")
-        .doesNotContain("/metadata/annotations/deployment.kubernetes.io~1revision\"");
+    RollbackRecord record =
+        new RollbackRecord(decision.from(), decision.to(), "x", "alert", now, false);
+
+    JsonNode annotations =
+        JSON.readTree(RollbackExecutor.patchFor(d, decision, record)).get(2).path("value");
+
+    // kubectl: the skip list keeps the Deployment's values, everything else comes from the
+    // ReplicaSet, and what only the Deployment had is gone.
+    assertThat(annotations)
+        .isEqualTo(
+            JSON.<JsonNode>valueToTree(
+                Map.of(
+                    "deployment.kubernetes.io/revision",
+                    "2",
+                    "kubectl.kubernetes.io/last-applied-configuration",
+                    "{\"applied\":true}",
+                    "kubernetes.io/change-cause",
+                    "model-server:v1",
+                    "team.example/ticket",
+                    "on-the-replicaset",
+                    RollbackAnnotations.LAST_ROLLBACK,
+                    RollbackAnnotations.toJson(record))));
   }
 }

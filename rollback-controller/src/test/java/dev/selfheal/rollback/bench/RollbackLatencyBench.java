@@ -91,7 +91,9 @@ public final class RollbackLatencyBench {
                       "namespace",
                       Fixtures.NS,
                       "deployment",
-                      name(i)));
+                      name(i),
+                      "pod_template_hash",
+                      Fixtures.HASH_V2));
           long start = System.nanoTime();
           HttpResponse<String> response =
               Webhooks.post(app.port(), body, "Bearer " + Webhooks.TOKEN);

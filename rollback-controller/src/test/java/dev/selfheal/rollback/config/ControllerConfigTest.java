@@ -3,10 +3,13 @@ package dev.selfheal.rollback.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -72,6 +75,10 @@ class ControllerConfigTest {
     "LEASE_NAMESPACE, NOPE",
     "RENEW_DEADLINE_SECONDS, 30",
     "RETRY_PERIOD_SECONDS, 9",
+    "MAX_ALERTS_PER_REQUEST, 0",
+    "WEBHOOK_TOKEN, lab-rollback-token-change-me",
+    "WEBHOOK_TOKEN, '  lab-rollback-token-change-me\n'",
+    "WEBHOOK_TOKEN_FILE, /nonexistent/token",
   })
   void invalidSettingFailsFastNamingTheVariable(String name, String value) {
     assertThatExceptionOfType(IllegalArgumentException.class)
@@ -85,6 +92,29 @@ class ControllerConfigTest {
     env.remove("WEBHOOK_TOKEN");
     assertThatExceptionOfType(IllegalArgumentException.class)
         .isThrownBy(() -> ControllerConfig.fromEnv(env))
-        .withMessageStartingWith("WEBHOOK_TOKEN is required");
+        .withMessageStartingWith("WEBHOOK_TOKEN_FILE (or WEBHOOK_TOKEN) is required");
+  }
+
+  @Test
+  void tokenFileIsReadAndTrimmedLikeKubectlCreateSecretFromFileWritesIt(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "s3cret-token-0123456789\n");
+    ControllerConfig c =
+        ControllerConfig.fromEnv(env("WEBHOOK_TOKEN_FILE", file.toString(), "WEBHOOK_TOKEN", ""));
+    assertThat(c.webhookToken()).isEqualTo("s3cret-token-0123456789");
+    // The file wins over the variable.
+    ControllerConfig both = ControllerConfig.fromEnv(env("WEBHOOK_TOKEN_FILE", file.toString()));
+    assertThat(both.webhookToken()).isEqualTo("s3cret-token-0123456789");
+  }
+
+  @Test
+  void placeholderTokenInAFileIsRefusedNamingTheSetting(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, ControllerConfig.PLACEHOLDER_TOKEN + "\n");
+    assertThatExceptionOfType(IllegalArgumentException.class)
+        .isThrownBy(() -> ControllerConfig.fromEnv(env("WEBHOOK_TOKEN_FILE", file.toString())))
+        .withMessageContaining("WEBHOOK_TOKEN_FILE")
+        .withMessageContaining("placeholder");
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -42,7 +43,8 @@ class RollbackDeciderTest {
                 Fixtures.replicaSet("v1", 1, V1_CREATED),
                 Fixtures.replicaSet("v2", 2, V2_CREATED)));
     Trigger trigger =
-        Trigger.alert("ModelAccuracyLow", NS, NAME, null, V2_CREATED.plusSeconds(60), true);
+        Trigger.alert(
+            "ModelAccuracyLow", NS, NAME, null, HASH_V2, V2_CREATED.plusSeconds(60), true);
     Memory memory = Memory.empty();
     Instant now = NOW;
 
@@ -126,19 +128,32 @@ class RollbackDeciderTest {
             s ->
                 s.trigger =
                     Trigger.alert(
-                        "ModelAccuracyLow", NS, NAME, null, V2_CREATED.minusSeconds(1), true),
+                        "ModelAccuracyLow",
+                        NS,
+                        NAME,
+                        null,
+                        HASH_V2,
+                        V2_CREATED.minusSeconds(1),
+                        true),
             "stale_alert"),
         row(
             "alert that started before our last rollback is stale",
             s -> {
               s.memory =
-                  new Memory(rollbackAt(V2_CREATED.plusSeconds(120), "x"), Set.of(), List.of());
+                  new Memory(rollbackAt(V2_CREATED.plusSeconds(120), "x"), Map.of(), List.of());
               s.now = NOW.plus(Duration.ofHours(1));
             },
             "stale_alert"),
         row(
             "only one revision: nothing to roll back to",
             s -> s.replicaSets.remove(0),
+            "no_previous_revision"),
+        row(
+            "revisionHistoryLimit 0 deleted the old ReplicaSet",
+            s -> {
+              s.deployment.getSpec().setRevisionHistoryLimit(0);
+              s.replicaSets.remove(0);
+            },
             "no_previous_revision"),
         row(
             "ReplicaSet without a revision annotation is not a candidate",
@@ -153,21 +168,76 @@ class RollbackDeciderTest {
                     .setTemplate(s.replicaSets.get(1).getSpec().getTemplate()),
             "already_at_target"),
         row(
-            "never back to a revision we rolled back from (ping-pong)",
-            s -> s.memory = new Memory(null, Set.of(HASH_V1), List.of()),
+            "never back to a revision recorded as bad (ping-pong)",
+            s ->
+                s.memory =
+                    new Memory(
+                        null,
+                        Map.of(HASH_V1, rollbackAt(NOW.minusSeconds(7200), HASH_V1)),
+                        List.of()),
             "ping_pong"),
+        row(
+            "a bad record about another revision does not block the target",
+            s ->
+                s.memory =
+                    new Memory(
+                        null,
+                        Map.of("otherhash", rollbackAt(NOW.minusSeconds(7200), "otherhash")),
+                        List.of()),
+            "rollback"),
+        row(
+            "alert naming neither a live pod nor a template hash: revision unknown",
+            s ->
+                s.trigger =
+                    Trigger.alert(
+                        "ModelAccuracyLow", NS, NAME, null, V2_CREATED.plusSeconds(60), true),
+            "revision_unknown"),
+        row(
+            "alert whose template hash is not the current revision's is stale",
+            s ->
+                s.trigger =
+                    Trigger.alert(
+                        "ModelAccuracyLow",
+                        NS,
+                        NAME,
+                        null,
+                        HASH_V1,
+                        V2_CREATED.plusSeconds(60),
+                        true),
+            "stale_revision"),
+        row(
+            "alert about the current hash after a manual undo to v1: v1 is current, v2 is bad",
+            s -> {
+              // kubectl rollout undo: template back to v1, v1's ReplicaSet renumbered to 3.
+              s.deployment = Fixtures.deployment("v1", true);
+              s.replicaSets
+                  .get(0)
+                  .getMetadata()
+                  .getAnnotations()
+                  .put(Revisions.REVISION_ANNOTATION, "3");
+              s.trigger =
+                  Trigger.alert(
+                      "ModelAccuracyLow",
+                      NS,
+                      NAME,
+                      null,
+                      HASH_V2,
+                      V2_CREATED.plusSeconds(60),
+                      true);
+            },
+            "stale_revision"),
         row(
             "cooldown after a recent rollback of this Deployment",
             s ->
                 s.memory =
                     new Memory(
-                        rollbackAt(NOW.minus(Duration.ofMinutes(9)), "x"), Set.of(), List.of()),
+                        rollbackAt(NOW.minus(Duration.ofMinutes(9)), "x"), Map.of(), List.of()),
             "cooldown"),
         row(
             "cooldown over: rolls back",
             s -> {
               s.memory =
-                  new Memory(rollbackAt(V2_CREATED.minusSeconds(30), "x"), Set.of(), List.of());
+                  new Memory(rollbackAt(V2_CREATED.minusSeconds(30), "x"), Map.of(), List.of());
             },
             "rollback"),
         row(
@@ -176,7 +246,7 @@ class RollbackDeciderTest {
                 s.memory =
                     new Memory(
                         null,
-                        Set.of(),
+                        Map.of(),
                         List.of(
                             NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(10))),
             "rate_limited"),
@@ -186,7 +256,7 @@ class RollbackDeciderTest {
                 s.memory =
                     new Memory(
                         null,
-                        Set.of(),
+                        Map.of(),
                         List.of(
                             NOW.minusSeconds(4000), NOW.minusSeconds(3700), NOW.minusSeconds(10))),
             "rollback"));
@@ -221,6 +291,14 @@ class RollbackDeciderTest {
     s.replicaSets.get(1).getMetadata().getAnnotations().put(Revisions.REVISION_ANNOTATION, "7");
     s.replicaSets.add(ancient);
     assertThat(s.decide().to().replicaSet()).isEqualTo(RS_V1);
+  }
+
+  @Test
+  void noHistoryExplainsRevisionHistoryLimitZero() {
+    Situation s = new Situation();
+    s.deployment.getSpec().setRevisionHistoryLimit(0);
+    s.replicaSets.remove(0);
+    assertThat(s.decide().detail()).contains("revisionHistoryLimit is 0");
   }
 
   @Test

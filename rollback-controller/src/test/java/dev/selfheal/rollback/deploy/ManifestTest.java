@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Parses k8s/rollback-controller.yaml with fabric8 and checks it against CONTRACTS (names, port,
@@ -44,10 +45,12 @@ class ManifestTest {
           "apps/replicasets/get/*",
           "apps/replicasets/list/*",
           "apps/replicasets/watch/*",
+          "apps/replicasets/patch/*",
           "/pods/get/*",
           "/pods/list/*",
           "/pods/watch/*",
           "/events/create/*",
+          "/events/list/*",
           "coordination.k8s.io/leases/create/*",
           "coordination.k8s.io/leases/get/rollback-controller",
           "coordination.k8s.io/leases/patch/rollback-controller");
@@ -99,8 +102,8 @@ class ManifestTest {
     assertThat(only(ServiceAccount.class).getMetadata().getName()).isEqualTo("rollback-controller");
     assertThat(only(Deployment.class).getMetadata().getName()).isEqualTo("rollback-controller");
     assertThat(only(Service.class).getMetadata().getName()).isEqualTo("rollback-controller");
-    assertThat(only(Secret.class).getMetadata().getName()).isEqualTo("rollback-controller-token");
-    assertThat(only(Secret.class).getStringData()).containsEntry("token", PLACEHOLDER_TOKEN);
+    // The token is generated at install (EXERCISES.md), never committed.
+    assertThat(objects).noneMatch(Secret.class::isInstance);
   }
 
   @Test
@@ -127,12 +130,13 @@ class ManifestTest {
   }
 
   @Test
-  void alertmanagerReceiverMatchesServicePathAndToken() throws IOException {
+  void alertmanagerReceiverMatchesServicePathAndReadsTheTokenFromAFile() throws IOException {
     Path values = RepoFiles.root().resolve("k8s/prometheus-values.yaml");
     String text = Files.readString(values);
     assertThat(text)
         .contains("http://rollback-controller.default.svc.cluster.local:8080/alerts")
-        .contains("credentials: " + PLACEHOLDER_TOKEN);
+        .contains("credentials_file: /etc/alertmanager/secrets/rollback-controller-token/token")
+        .doesNotContain(PLACEHOLDER_TOKEN);
   }
 
   @Test
@@ -166,30 +170,49 @@ class ManifestTest {
     assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
-    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health");
   }
 
   @Test
-  void environmentIsAValidConfigurationAndTheTokenComesFromTheSecret() {
+  void environmentIsAValidConfigurationAndTheTokenIsAFileFromTheSecret(@TempDir Path dir)
+      throws IOException {
     Container c = container();
-    EnvVar token =
+    var pod = only(Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("WEBHOOK_TOKEN"));
+    String file =
         c.getEnv().stream()
-            .filter(e -> e.getName().equals("WEBHOOK_TOKEN"))
+            .filter(e -> e.getName().equals("WEBHOOK_TOKEN_FILE"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    var mount =
+        c.getVolumeMounts().stream()
+            .filter(m -> file.startsWith(m.getMountPath() + "/"))
             .findFirst()
             .orElseThrow();
-    assertThat(token.getValueFrom().getSecretKeyRef().getName())
-        .isEqualTo("rollback-controller-token");
-    assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+    assertThat(mount.getReadOnly()).isTrue();
+    var volume =
+        pod.getVolumes().stream()
+            .filter(v -> v.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("rollback-controller-token");
+    assertThat(file.substring(mount.getMountPath().length() + 1)).isEqualTo("token");
+
     Map<String, String> env = new HashMap<>();
     for (EnvVar e : c.getEnv()) {
       if (e.getValue() != null) {
         env.put(e.getName(), e.getValue());
       }
     }
-    env.put("WEBHOOK_TOKEN", PLACEHOLDER_TOKEN);
+    // What `kubectl create secret generic --from-file` would mount: the token and a newline.
+    Path token = dir.resolve("token");
+    Files.writeString(token, "generated-at-install-0123456789\n");
+    env.put("WEBHOOK_TOKEN_FILE", token.toString());
     ControllerConfig config = ControllerConfig.fromEnv(env);
+    assertThat(config.webhookToken()).isEqualTo("generated-at-install-0123456789");
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.namespaces()).containsExactly("default");
     assertThat(config.dryRun()).isFalse();

@@ -78,10 +78,57 @@ class AlertPayloadParserTest {
         "bad deployment name | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"../x\"}}]} | alerts[0].labels.deployment",
         "bad pod name | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"pod\":\"A B\"}}]} | alerts[0].labels.pod",
         "bad startsAt | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},\"startsAt\":\"yesterday\"}]} | alerts[0].startsAt",
+        "bad template hash | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"d\",\"pod_template_hash\":\"a\\nb\"}}]} | alerts[0].labels.pod_template_hash",
       })
   void rejectsNamingTheField(String name, String json, String field) {
     assertThatExceptionOfType(InvalidPayloadException.class)
         .isThrownBy(() -> parse(json))
         .satisfies(e -> assertThat(e.field()).isEqualTo(field));
+  }
+
+  @Test
+  void deeplyNestedBodyIsRejectedAsBadInputNotACrash() {
+    // Jackson's own depth error carries no location; this used to end in an NPE and a 500.
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertThatExceptionOfType(InvalidPayloadException.class)
+        .isThrownBy(() -> parse(deep))
+        .withMessageContaining("nested deeper than " + AlertPayloadParser.MAX_DEPTH)
+        .satisfies(e -> assertThat(e.field()).isEqualTo("body"));
+    String deepLabel =
+        "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":"
+            + "{\"x\":".repeat(50)
+            + "1"
+            + "}".repeat(50)
+            + "}]}";
+    assertThatExceptionOfType(InvalidPayloadException.class).isThrownBy(() -> parse(deepLabel));
+  }
+
+  @Test
+  void tooManyAlertsInOneRequestAreRefusedWithTheSetting() {
+    AlertPayloadParser capped = new AlertPayloadParser(Set.of("ModelAccuracyLow"), 3);
+    StringBuilder alerts = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      alerts.append(i == 0 ? "" : ",");
+      alerts.append("{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"}}");
+    }
+    String json = "{\"version\":\"4\",\"alerts\":[" + alerts + "]}";
+    assertThatExceptionOfType(InvalidPayloadException.class)
+        .isThrownBy(() -> capped.parse(json.getBytes(StandardCharsets.UTF_8)))
+        .withMessageContaining("MAX_ALERTS_PER_REQUEST (3)")
+        .satisfies(e -> assertThat(e.field()).isEqualTo("alerts"));
+  }
+
+  @Test
+  void anInvalidAlertIsReportedAndTheValidOnesOfTheGroupKept() {
+    String json =
+        "{\"version\":\"4\",\"alerts\":["
+            + "{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\","
+            + "\"namespace\":\"default\"}},"
+            + "{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\","
+            + "\"namespace\":\"default\",\"deployment\":\"model-server\"}}]}";
+    AlertNotification n = parse(json);
+    assertThat(n.alerts()).hasSize(2);
+    assertThat(n.alerts().get(0).problem()).contains("alerts[0]", "deployment or pod");
+    assertThat(n.alerts().get(1).problem()).isNull();
   }
 }
