@@ -8,12 +8,14 @@ WORKDIR /src
 COPY pom.xml ./
 COPY test-support/pom.xml test-support/
 COPY service-runtime/pom.xml service-runtime/
+COPY transactions/pom.xml transactions/
 COPY model-server/pom.xml model-server/
 COPY rollback-controller/pom.xml rollback-controller/
 COPY recommender/pom.xml recommender/
 COPY lab-tests/pom.xml lab-tests/
 COPY traffic-generator/pom.xml traffic-generator/
 COPY service-runtime/src service-runtime/src
+COPY transactions/src transactions/src
 COPY model-server/src model-server/src
 RUN mvn -B -q -ntp -pl model-server -am package -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true
 

@@ -1,5 +1,6 @@
 package dev.selfheal.labtests.support;
 
+import dev.selfheal.testsupport.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package dev.selfheal.labtests.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.selfheal.testsupport.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

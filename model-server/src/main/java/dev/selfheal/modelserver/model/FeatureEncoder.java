@@ -1,5 +1,8 @@
 package dev.selfheal.modelserver.model;
 
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;

@@ -1,5 +1,8 @@
 package dev.selfheal.modelserver.model;
 
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

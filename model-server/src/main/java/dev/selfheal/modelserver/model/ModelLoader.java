@@ -1,6 +1,7 @@
 package dev.selfheal.modelserver.model;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.selfheal.transactions.LabeledTransaction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.selfheal.modelserver.model;
 
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.Transaction;
 import java.util.List;
 import java.util.Objects;
 import org.tribuo.Model;

@@ -1,6 +1,6 @@
 package dev.selfheal.modelserver.oip;
 
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.transactions.Transaction;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.selfheal.modelserver.quality;
 
-import dev.selfheal.modelserver.model.LabeledTransaction;
 import dev.selfheal.modelserver.model.Prediction;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.Transaction;
 import java.util.List;
 import java.util.function.Function;
 

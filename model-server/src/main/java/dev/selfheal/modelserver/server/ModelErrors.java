@@ -4,10 +4,10 @@ import dev.selfheal.modelserver.feedback.FeedbackRejectedException;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
 import dev.selfheal.modelserver.inference.ModelStuckException;
-import dev.selfheal.modelserver.model.InvalidTransactionException;
 import dev.selfheal.modelserver.oip.OipException;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
+import dev.selfheal.transactions.InvalidTransactionException;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 

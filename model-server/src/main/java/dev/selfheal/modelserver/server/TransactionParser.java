@@ -2,10 +2,10 @@ package dev.selfheal.modelserver.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.modelserver.model.InvalidTransactionException;
-import dev.selfheal.modelserver.model.MerchantCategory;
-import dev.selfheal.modelserver.model.Transaction;
 import dev.selfheal.runtime.http.HttpError;
+import dev.selfheal.transactions.InvalidTransactionException;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.io.IOException;
 
 /**

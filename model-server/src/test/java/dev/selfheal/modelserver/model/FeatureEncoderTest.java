@@ -3,6 +3,9 @@ package dev.selfheal.modelserver.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Example;

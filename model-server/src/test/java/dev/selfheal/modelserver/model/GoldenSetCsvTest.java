@@ -3,6 +3,9 @@ package dev.selfheal.modelserver.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.selfheal.modelserver.model.train.ModelTrainer;
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.selfheal.modelserver.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.selfheal.transactions.LabeledTransaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -3,9 +3,9 @@ package dev.selfheal.modelserver.oip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import dev.selfheal.modelserver.model.MerchantCategory;
-import dev.selfheal.modelserver.model.Transaction;
 import dev.selfheal.runtime.http.Json;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

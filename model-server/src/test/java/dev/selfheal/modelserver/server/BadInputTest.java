@@ -3,10 +3,10 @@ package dev.selfheal.modelserver.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.selfheal.modelserver.model.InvalidTransactionException;
 import dev.selfheal.modelserver.testing.TestServer;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
+import dev.selfheal.transactions.InvalidTransactionException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.selfheal.modelserver.testing;
 
 import dev.selfheal.modelserver.model.FraudModel;
-import dev.selfheal.modelserver.model.LabeledTransaction;
-import dev.selfheal.modelserver.model.MerchantCategory;
 import dev.selfheal.modelserver.model.ModelProvenance;
 import dev.selfheal.modelserver.model.Prediction;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -2,7 +2,7 @@ package dev.selfheal.traffic.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.transactions.Transaction;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

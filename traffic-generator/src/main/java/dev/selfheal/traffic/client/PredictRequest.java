@@ -1,7 +1,7 @@
 package dev.selfheal.traffic.client;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.transactions.Transaction;
 
 /** The JSON body of {@code POST /predict}, field names as the API spells them. */
 public record PredictRequest(

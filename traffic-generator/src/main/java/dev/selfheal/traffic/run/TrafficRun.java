@@ -1,9 +1,9 @@
 package dev.selfheal.traffic.run;
 
-import dev.selfheal.modelserver.model.LabeledTransaction;
 import dev.selfheal.traffic.client.ModelServerClient;
 import dev.selfheal.traffic.client.Outcome;
 import dev.selfheal.traffic.config.TrafficConfig;
+import dev.selfheal.transactions.LabeledTransaction;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Random;

@@ -1,7 +1,7 @@
 package dev.selfheal.traffic.run;
 
-import dev.selfheal.modelserver.model.LabeledTransaction;
-import dev.selfheal.modelserver.model.train.SyntheticTransactions;
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.SyntheticTransactions;
 import java.util.Iterator;
 import java.util.List;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.selfheal.modelserver.model.MerchantCategory;
-import dev.selfheal.modelserver.model.Transaction;
+import dev.selfheal.transactions.MerchantCategory;
+import dev.selfheal.transactions.Transaction;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

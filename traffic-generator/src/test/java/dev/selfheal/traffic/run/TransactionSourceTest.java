@@ -3,8 +3,8 @@ package dev.selfheal.traffic.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.selfheal.modelserver.model.LabeledTransaction;
-import dev.selfheal.modelserver.model.train.SyntheticTransactions;
+import dev.selfheal.transactions.LabeledTransaction;
+import dev.selfheal.transactions.SyntheticTransactions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.selfheal.modelserver.model.FeatureEncoder;
-import dev.selfheal.modelserver.model.LabeledTransaction;
 import dev.selfheal.modelserver.model.ModelLoader;
 import dev.selfheal.modelserver.model.ModelRelease;
 import dev.selfheal.modelserver.model.Prediction;
 import dev.selfheal.modelserver.model.TribuoFraudModel;
+import dev.selfheal.transactions.LabeledTransaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.selfheal.modelserver.model;
+package dev.selfheal.transactions;
 
 /** A transaction field is missing, of the wrong type or out of range. Maps to HTTP 400. */
 public final class InvalidTransactionException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package dev.selfheal.modelserver.model;
+package dev.selfheal.transactions;
 
 import java.util.Locale;
 

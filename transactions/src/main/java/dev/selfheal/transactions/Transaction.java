@@ -1,4 +1,4 @@
-package dev.selfheal.modelserver.model;
+package dev.selfheal.transactions;
 
 /**
  * One card transaction as the model sees it, in serving units.

@@ -1,4 +1,4 @@
-package dev.selfheal.modelserver.model;
+package dev.selfheal.transactions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -79,12 +79,6 @@ class TransactionTest {
   @ValueSource(strings = {"grocery", "restaurant", "fuel", "travel", "electronics", "online"})
   void categoriesRoundTripTheirJsonName(String json) {
     assertThat(MerchantCategory.fromJson(json).jsonName()).isEqualTo(json);
-  }
-
-  @Test
-  void predictionLabelSpellsTheApiValue() {
-    assertThat(new Prediction(true, 0.9).label()).isEqualTo("fraud");
-    assertThat(new Prediction(false, 0.9).label()).isEqualTo("legitimate");
   }
 
   private static Transaction amount(double amount) {

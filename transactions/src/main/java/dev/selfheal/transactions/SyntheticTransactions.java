@@ -1,8 +1,5 @@
-package dev.selfheal.modelserver.model.train;
+package dev.selfheal.transactions;
 
-import dev.selfheal.modelserver.model.LabeledTransaction;
-import dev.selfheal.modelserver.model.MerchantCategory;
-import dev.selfheal.modelserver.model.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
