@@ -134,7 +134,7 @@ start_slow() { # port
 stop_slow() {
   stop_pid "$slow_pid"
   slow_pid=""
-  echo "slow clients at the end (open connecting reconnects answered): $(cat "$work/slow.status")" >>"$log"
+  echo "slow clients at the end (open connecting reconnects failed-connects answered): $(cat "$work/slow.status")" >>"$log"
   rm -f "$work/slow.status"
 }
 

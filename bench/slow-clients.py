@@ -6,9 +6,10 @@ Each client connects to 127.0.0.1:PORT, sends only the start of a request head
 byte of that header every second and never finishes the head. When the server closes a client
 or answers it (a 408, say), the client reconnects, so the number held open stays at the target.
 
-Every second the helper writes "open connecting reconnects answered" to --status (replacing
-the file), so a script can wait until all clients are open. It stops after --seconds, or on
-SIGTERM/SIGINT, closing every socket.
+Every second the helper writes one status line to --status (replacing the file), so a script
+can wait until all clients are open: "open connecting reconnects failed-connects answered",
+where reconnects counts every client replaced (failed connects included). It stops after
+--seconds, or on SIGTERM/SIGINT, closing every socket.
 
 Usage: slow-clients.py PORT [--connections 1000] [--seconds 30] [--status FILE]
 """
@@ -34,6 +35,7 @@ class SlowClients:
         self.connecting = set()
         self.open = set()
         self.reconnects = 0
+        self.failed_connects = 0
         self.answered = 0
 
     def total(self):
@@ -58,6 +60,7 @@ class SlowClients:
     def on_event(self, sock):
         if sock in self.connecting:
             if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) != 0:
+                self.failed_connects += 1
                 self.drop(sock)
                 return
             try:
@@ -94,8 +97,9 @@ def write_status(path, clients):
         return
     tmp = path + ".tmp"
     with open(tmp, "w") as out:
-        out.write("%d %d %d %d\n" % (len(clients.open), len(clients.connecting),
-                                     clients.reconnects, clients.answered))
+        out.write("%d %d %d %d %d\n" % (len(clients.open), len(clients.connecting),
+                                        clients.reconnects, clients.failed_connects,
+                                        clients.answered))
     os.replace(tmp, path)
 
 
