@@ -255,6 +255,8 @@ for name in "${SERVERS[@]}"; do
 done
 echo
 echo "errors: non-2xx answers plus wrk socket errors (2 s timeouts included), median per round"
+echo "0 req/s with '-' latencies: no request was answered during the run (wrk counts no timeout for"
+echo "  a request that never gets an answer)"
 echo "'$SLOW slow' rows: wrk -t1 -c$PROBES on /health while $SLOW clients trickle unfinished request heads;"
 echo "  their ratio is to nginx under the same slow clients"
 for name in "${SERVERS[@]}"; do
