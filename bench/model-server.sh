@@ -5,17 +5,19 @@
 #   3. /predict overloaded (BENCH_OVERLOAD_CONNECTIONS) while a second wrk measures /health
 #   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive
 #   5. RSS of the server process, sampled while it is under load
-#   6. /predict again with -Dsun.net.httpserver.nodelay=false, to show what the Nagle fix is worth
+#   6. /health while 1,000 slow connections (bench/slow-clients.py) trickle request heads
 # Prints requests/s, p50, p99 (and max for the probe under overload) and each throughput as a ratio
 # to nginx measured in this same run. The server runs exactly as scripts/run.sh starts it.
 # Usage: bench/model-server.sh   (env: BENCH_SECONDS=8 BENCH_CONNECTIONS=16 BENCH_OVERLOAD_CONNECTIONS=256
-#                                      BENCH_STARTS=5 BENCH_THREADS=2 SKIP_BUILD=1 JAVA_OPTS=...)
+#                                      BENCH_SLOW_CONNECTIONS=1000 BENCH_STARTS=5 BENCH_THREADS=2
+#                                      SKIP_BUILD=1 JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${BENCH_SECONDS:-8}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 OVERLOAD="${BENCH_OVERLOAD_CONNECTIONS:-256}"
+SLOW="${BENCH_SLOW_CONNECTIONS:-1000}"
 STARTS="${BENCH_STARTS:-5}"
 THREADS="${BENCH_THREADS:-2}"
 LUA=bench/model-server-predict.lua
@@ -170,16 +172,18 @@ overload_rps="$(awk '/^Requests\/sec:/ {printf "%d", $2}' "$work/overload.txt")"
 overload_shed="$(awk '/Non-2xx/ {print $5}' "$work/overload.txt")"
 overload_total="$(awk '/requests in/ {print $1}' "$work/overload.txt")"
 
+# Slow clients: SLOW connections trickle request heads (and are reopened when the server's header
+# deadline closes them) while a small wrk measures /health.
+python3 bench/slow-clients.py "$port" --connections "$SLOW" --seconds "$((DURATION + 3))" \
+  --status "$work/slow.txt" &
+slow_pid=$!
+pause 2
+read -r slow_rps slow_p50 slow_p99 slow_max slow_errors < <(THREADS=1 measure 4 "$DURATION" "$base/health")
+wait "$slow_pid" || true
+
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 rss_max="$(sort -n "$work/rss" | tail -1)"
-stop_server
-
-# --- the Nagle trap: the same /predict run with TCP_NODELAY off -------------------------------------
-nagle_port="$(free_port)"
-start_server "$nagle_port" JAVA_OPTS=-Dsun.net.httpserver.nodelay=false >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s "$LUA" "http://127.0.0.1:$nagle_port/predict" >/dev/null
-read -r nagle_rps nagle_p50 nagle_p99 _ _ < <(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$nagle_port/predict" "$LUA")
 stop_server
 
 # --- start-up: launch -> first /ready 200 --------------------------------------------------------
@@ -193,13 +197,15 @@ printf '\n%-34s %10s %9s %9s %12s\n' "run" "req/s" "p50 ms" "p99 ms" "vs nginx"
 printf '%-34s %10s %9s %9s %12s\n' "nginx static 200 (baseline)" "$nginx_rps" "$nginx_p50" "$nginx_p99" "1.00"
 printf '%-34s %10s %9s %9s %12s\n' "GET /health" "$health_rps" "$health_p50" "$health_p99" "$(ratio "$health_rps" "$nginx_rps")"
 printf '%-34s %10s %9s %9s %12s\n' "POST /predict" "$predict_rps" "$predict_p50" "$predict_p99" "$(ratio "$predict_rps" "$nginx_rps")"
-printf '%-34s %10s %9s %9s %12s\n' "POST /predict, nodelay=false" "$nagle_rps" "$nagle_p50" "$nagle_p99" "$(ratio "$nagle_rps" "$nginx_rps")"
 printf '%-34s %10s %9s %9s %12s\n' "GET /health, /predict overloaded" "$probe_rps" "$probe_p50" "$probe_p99" "$(ratio "$probe_rps" "$nginx_rps")"
+printf '%-34s %10s %9s %9s %12s\n' "GET /health, $SLOW slow conns" "$slow_rps" "$slow_p50" "$slow_p99" "$(ratio "$slow_rps" "$nginx_rps")"
 echo
 echo "connections: $CONNECTIONS (overload: $OVERLOAD on /predict, 4 on /health)"
 echo "/predict non-2xx at $CONNECTIONS connections: ${predict_errors}"
 echo "overloaded /predict: ${overload_rps} req/s, ${overload_shed:-0} of ${overload_total} shed with 503"
 echo "slowest /health during overload: ${probe_max} ms, non-2xx: ${probe_errors}"
+read -r slow_open _ slow_reconnects _ _ <"$work/slow.txt"
+echo "slowest /health with $SLOW slow connections: ${slow_max} ms, non-2xx: ${slow_errors}; slow connections open at the end: ${slow_open}, closed by the server and reopened: ${slow_reconnects}"
 echo "start -> ready, CDS archive:    median $(median "${cds[@]}") ms  (runs: ${cds[*]})"
 echo "start -> ready, no CDS archive: median $(median "${nocds[@]}") ms  (runs: ${nocds[*]})"
 echo "RSS under load: max ${rss_max} MiB"
