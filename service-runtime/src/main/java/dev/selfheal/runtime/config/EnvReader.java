@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +20,20 @@ public final class EnvReader {
 
   private final Map<String, String> env;
 
-  /** Reads from {@code env} (usually {@code System.getenv()}; tests pass a plain map). */
+  /**
+   * Reads from {@code env} (usually {@code System.getenv()}; tests pass a plain map, where a null
+   * value means unset, as a manifest's {@code valueFrom} variable reads when it has no value here).
+   */
   public EnvReader(Map<String, String> env) {
-    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    Map<String, String> set = new HashMap<>();
+    Objects.requireNonNull(env, "env")
+        .forEach(
+            (name, value) -> {
+              if (value != null) {
+                set.put(name, value);
+              }
+            });
+    this.env = Map.copyOf(set);
   }
 
   private String raw(String name) {
