@@ -3,6 +3,7 @@ package dev.selfheal.modelserver;
 import dev.selfheal.modelserver.config.ServerConfig;
 import dev.selfheal.modelserver.lifecycle.CdsTraining;
 import dev.selfheal.modelserver.model.ModelLoader;
+import dev.selfheal.runtime.lifecycle.ServiceMain;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -27,14 +28,7 @@ public final class Main {
     if (training) {
       env.put("PORT", "0");
     }
-    ServerConfig config;
-    try {
-      config = ServerConfig.fromEnv(env);
-    } catch (IllegalArgumentException e) {
-      LOG.error("Invalid configuration: {}", e.getMessage());
-      System.exit(2);
-      return;
-    }
+    ServerConfig config = ServiceMain.configuration(() -> ServerConfig.fromEnv(env));
     ModelServer server;
     try {
       server =
@@ -42,11 +36,12 @@ public final class Main {
     } catch (IllegalStateException e) {
       // A port in use or another start-up refusal: one line that says what to change.
       LOG.error("Start-up failed: {}", e.getMessage());
-      System.exit(1);
+      System.exit(ServiceMain.FAILED);
       return;
     } catch (Exception e) {
+      // A model that does not load or fails its self-check: the whole story, once.
       LOG.error("Start-up failed: {}", e.toString(), e);
-      System.exit(1);
+      System.exit(ServiceMain.FAILED);
       return;
     }
     if (training) {
@@ -54,14 +49,6 @@ public final class Main {
       server.shutdownGracefully();
       System.exit(0);
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  boolean drained = server.shutdownGracefully();
-                  // A drained SIGTERM is a clean exit, not the JVM's default 143.
-                  Runtime.getRuntime().halt(drained ? 0 : 1);
-                },
-                "graceful-shutdown"));
+    ServiceMain.onShutdown(server::shutdownGracefully);
   }
 }

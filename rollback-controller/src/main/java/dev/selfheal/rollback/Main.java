@@ -1,6 +1,7 @@
 package dev.selfheal.rollback;
 
 import dev.selfheal.rollback.config.ControllerConfig;
+import dev.selfheal.runtime.lifecycle.ServiceMain;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -30,52 +31,36 @@ public final class Main {
    * @throws InterruptedException when interrupted while running
    */
   public static void main(String[] args) throws InterruptedException {
-    ControllerConfig config;
-    try {
-      config = ControllerConfig.fromEnv(System.getenv());
-    } catch (IllegalArgumentException e) {
-      LOG.error("Invalid configuration: {}", e.getMessage());
-      System.exit(2);
-      return;
-    }
+    ControllerConfig config =
+        ServiceMain.configuration(() -> ControllerConfig.fromEnv(System.getenv()));
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    ControllerApp app;
-    try {
-      app = ControllerApp.start(config, client, registry, Clock.systemUTC(), null);
-    } catch (IllegalStateException e) {
-      LOG.error("Start-up failed: {}", e.getMessage());
-      client.close();
-      System.exit(1);
-      return;
-    }
+    ControllerApp app =
+        ServiceMain.start(
+            () -> ControllerApp.start(config, client, registry, Clock.systemUTC(), null),
+            client::close);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("Shutting down: releasing the Lease");
-                  // Releasing needs the API server; if it is unreachable, do not outlive the
-                  // pod's grace period waiting for it (the Lease then simply expires).
-                  Thread closer = new Thread(() -> app.shutdownGracefully(DRAIN_WAIT), "close");
-                  closer.start();
-                  try {
-                    closer.join(SHUTDOWN_WAIT.toMillis());
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  boolean clean = !closer.isAlive();
-                  if (!clean) {
-                    LOG.warn("Lease not released within {}; it will expire", SHUTDOWN_WAIT);
-                  }
-                  client.close();
-                  stopped.countDown();
-                  // A clean stop is exit 0, not the JVM's 143 for SIGTERM (Kubernetes would
-                  // record "Error").
-                  Runtime.getRuntime().halt(clean ? 0 : 1);
-                },
-                "shutdown"));
+    ServiceMain.onShutdown(
+        () -> {
+          LOG.info("Shutting down: releasing the Lease");
+          // Releasing needs the API server; if it is unreachable, do not outlive the pod's grace
+          // period waiting for it (the Lease then simply expires).
+          Thread closer = new Thread(() -> app.shutdownGracefully(DRAIN_WAIT), "close");
+          closer.start();
+          try {
+            closer.join(SHUTDOWN_WAIT.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          boolean clean = !closer.isAlive();
+          if (!clean) {
+            LOG.warn("Lease not released within {}; it will expire", SHUTDOWN_WAIT);
+          }
+          client.close();
+          stopped.countDown();
+          return clean;
+        });
     stopped.await();
   }
 }
