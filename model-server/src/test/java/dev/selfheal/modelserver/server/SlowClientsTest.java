@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * 256 connections that trickle a request head and 256 that stall a body (on {@code /predict},
  * {@code /feedback} and {@code /infer}) hold no thread: every probe and {@code /metrics} still
- * answers well inside the manifests' probe timeouts (3 s and 5 s), {@code /predict} still serves, and
- * every slow connection is answered 408 once its deadline passes.
+ * answers well inside the manifests' probe timeouts (3 s and 5 s), {@code /predict} still serves,
+ * and every slow connection is answered 408 once its deadline passes.
  */
 class SlowClientsTest {
   @TempDir Path dir;
