@@ -1,5 +1,6 @@
 package dev.selfheal.rollback.metrics;
 
+import dev.selfheal.rollback.decide.Reason;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -44,6 +45,13 @@ public final class ControllerMetrics {
             .help("Triggers that did not lead to a rollback, by trigger kind and reason")
             .labelNames("trigger", "reason")
             .register(registry);
+    // Every series exists from the start at 0 (both sets of labels are fixed), so a rate or a
+    // dashboard panel shows "none yet" instead of "no data".
+    for (String trigger : new String[] {"alert", "rollout"}) {
+      for (Reason reason : Reason.values()) {
+        ignored.labelValues(trigger, reason.label()).inc(0);
+      }
+    }
     failures =
         Counter.builder()
             .name("rollback_controller_rollback_failures_total")
