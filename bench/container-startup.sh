@@ -24,7 +24,7 @@ LIMITS=(--network host --cpus 0.2 --memory 256m --read-only --tmpfs /tmp)
 READY_TIMEOUT_S=60
 
 if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
-  echo "container start-up: no Docker engine available, skipped (see /work/shared/tools/README.md or docs/model-server.md)"
+  echo "container start-up: no Docker engine available, skipped (docs/model-server.md, Benchmark)"
   exit 0
 fi
 
