@@ -6,6 +6,8 @@
 #   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive
 #   5. RSS of the server process, sampled while it is under load
 #   6. /health while 1,000 slow connections (bench/slow-clients.py) trickle request heads
+#   7. bench/container-startup.sh: the image's start -> ready under the pod's limits against a minimal Flask
+#      app, and its memory (skipped, with a message, when no Docker engine is available)
 # Prints requests/s, p50, p99 (and max for the probe under overload) and each throughput as a ratio
 # to nginx measured in this same run. The server runs exactly as scripts/run.sh starts it.
 # Usage: bench/model-server.sh   (env: BENCH_SECONDS=8 BENCH_CONNECTIONS=16 BENCH_OVERLOAD_CONNECTIONS=256
@@ -209,3 +211,7 @@ echo "slowest /health with $SLOW slow connections: ${slow_max} ms, non-2xx: ${sl
 echo "start -> ready, CDS archive:    median $(median "${cds[@]}") ms  (runs: ${cds[*]})"
 echo "start -> ready, no CDS archive: median $(median "${nocds[@]}") ms  (runs: ${nocds[*]})"
 echo "RSS under load: max ${rss_max} MiB"
+
+# --- the image under the pod's limits (says so and skips without a Docker engine) -------------------
+echo
+bench/container-startup.sh

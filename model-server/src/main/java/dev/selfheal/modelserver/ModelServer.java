@@ -131,7 +131,10 @@ public final class ModelServer implements AutoCloseable {
             .start();
     ModelServer server = new ModelServer(config, http, pool, lifecycle, probes, faults);
     LOG.info(
-        "Listening on port {} for model {}; faults: {}", server.port(), version, config.faults());
+        "Listening on port {} for model {}; faults: {}",
+        server.port(),
+        version,
+        config.faults().describe());
     try {
       server.loadAndCheck(source, engine, quality, heartbeat, registry);
     } catch (Exception | Error e) {
@@ -151,11 +154,14 @@ public final class ModelServer implements AutoCloseable {
     long loadStart = System.nanoTime();
     FraudModel model = source.load(config.modelVersion());
     engine.install(model);
+    // Fields rather than the record's toString, which is bootstrapped through method handles.
     LOG.info(
-        "Model {} loaded in {} ms: {}",
+        "Model {} loaded in {} ms: {} ({}), trained by {}",
         config.modelVersion(),
         (System.nanoTime() - loadStart) / 1_000_000,
-        model.provenance());
+        model.provenance().artifact(),
+        model.provenance().dataset(),
+        model.provenance().trainer());
     SelfEvaluator evaluator =
         new SelfEvaluator(model.goldenSet(), engine::evaluate, quality, config.selfEvalBatchSize());
     SelfEvaluator.EvaluationResult check = evaluator.selfCheck();

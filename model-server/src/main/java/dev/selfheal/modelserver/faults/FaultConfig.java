@@ -60,6 +60,23 @@ public record FaultConfig(
         Duration.ZERO, Duration.ZERO, 0, Path.of("/tmp/unready"), Path.of("/tmp/unhealthy"));
   }
 
+  /**
+   * One line for the start-up log. Written out by hand: a record's generated {@code toString} is
+   * bootstrapped through method handles on first use, which costs start-up CPU.
+   */
+  public String describe() {
+    return "stall after "
+        + (stallEnabled() ? stallAfter.toMillis() + " ms" : "never")
+        + ", added latency "
+        + addedLatency.toMillis()
+        + " ms, error rate "
+        + errorRate
+        + ", unready file "
+        + unreadyFile
+        + ", unhealthy file "
+        + unhealthyFile;
+  }
+
   /** True when a stall is scheduled. */
   public boolean stallEnabled() {
     return !stallAfter.isZero();

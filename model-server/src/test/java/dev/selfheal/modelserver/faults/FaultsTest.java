@@ -17,6 +17,23 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultsTest {
 
   @Test
+  void describeNamesEveryFaultForTheStartUpLog() {
+    FaultConfig config =
+        new FaultConfig(
+            Duration.ofSeconds(60),
+            Duration.ofMillis(50),
+            0.25,
+            Path.of("/tmp/u"),
+            Path.of("/tmp/h"));
+
+    assertThat(config.describe())
+        .isEqualTo(
+            "stall after 60000 ms, added latency 50 ms, error rate 0.25,"
+                + " unready file /tmp/u, unhealthy file /tmp/h");
+    assertThat(FaultConfig.none().describe()).startsWith("stall after never, added latency 0 ms");
+  }
+
+  @Test
   void stallTripsExactlyAtTheConfiguredDelay() {
     MutableClock clock = new MutableClock();
     FaultSchedule schedule = new FaultSchedule(clock, clock.instant(), Duration.ofSeconds(60));
