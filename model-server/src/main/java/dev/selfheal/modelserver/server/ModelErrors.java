@@ -1,6 +1,5 @@
 package dev.selfheal.modelserver.server;
 
-import dev.selfheal.modelserver.feedback.FeedbackRejectedException;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
 import dev.selfheal.modelserver.inference.ModelStuckException;
@@ -19,9 +18,6 @@ public final class ModelErrors {
   public static ErrorMapper mapper() {
     return ErrorMapper.builder()
         .map(OipException.class, ModelErrors::oip)
-        .map(
-            FeedbackRejectedException.class,
-            e -> new HttpError(e.status(), e.code(), e.field(), e.getMessage(), e.headers()))
         .map(ModelStuckException.class, e -> HttpError.unavailable("model_stuck", e.getMessage()))
         .map(
             InvalidTransactionException.class, e -> HttpError.badRequest(e.field(), e.getMessage()))
