@@ -69,11 +69,7 @@ final class Exchange {
 
   private void checkHead(Route route, int limit) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    boolean hasBody =
-        length != null
-            ? !length.trim().equals("0")
-            : request.headers().contains("Transfer-Encoding");
-    if (hasBody || BODY_METHODS.contains(route.method())) {
+    if (!bodyComplete || BODY_METHODS.contains(route.method())) {
       route.bodyTypes().check(request.getHeader(HttpHeaders.CONTENT_TYPE));
     }
     if (length != null && Long.parseLong(length.trim()) > limit) {
@@ -164,10 +160,8 @@ final class Exchange {
   /** Answers with the mapped error; the connection is closed when the request was not all read. */
   private void fail(Throwable failure) {
     HttpError error = shared.errors().map(failure);
-    if (error.status() >= 500 || LOG.isDebugEnabled()) {
-      LOG.debug(
-          "{} {} -> {} {}", request.method(), request.path(), error.status(), error.getMessage());
-    }
+    LOG.debug(
+        "{} {} -> {} {}", request.method(), request.path(), error.status(), error.getMessage());
     Reply reply = Reply.json(error.status(), error.body());
     for (Map.Entry<String, String> header : error.headers().entrySet()) {
       reply = reply.withHeader(header.getKey(), header.getValue());
