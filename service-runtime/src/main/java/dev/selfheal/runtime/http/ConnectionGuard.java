@@ -82,6 +82,11 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     context.fireChannelInactive();
   }
 
+  /** Whether the connection is being closed: requests still arriving on it are not served. */
+  boolean closing() {
+    return state == State.CLOSING;
+  }
+
   /** Answers {@code answer} (a complete HTTP response) at once and ends the connection. */
   void refuse(byte[] answer) {
     state = State.CLOSING;

@@ -31,6 +31,7 @@ final class Exchange {
   private long timer = -1;
   private boolean answered;
   private volatile boolean bodyComplete;
+  private boolean chunked;
   private boolean finished;
 
   Exchange(HttpService.Shared shared, HttpServerRequest request, ConnectionGuard guard) {
@@ -41,6 +42,11 @@ final class Exchange {
 
   /** Starts handling; runs on the connection's event loop. */
   void start() {
+    if (guard != null && guard.closing()) {
+      // Pipelined after an answer that said Connection: close: the client must not expect more.
+      request.connection().close();
+      return;
+    }
     shared.started();
     if (guard != null) {
       guard.headArrived();
@@ -51,9 +57,8 @@ final class Exchange {
     request.exceptionHandler(e -> LOG.debug("Request broken off: {}", e.toString()));
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     // A request without a body is complete already: an early error keeps the connection open.
-    bodyComplete =
-        (length == null || length.trim().equals("0"))
-            && !request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    bodyComplete = (length == null || length.trim().equals("0")) && !chunked;
     Routes.Match match;
     try {
       match = shared.routes().match(request.method().name(), request.path());
@@ -203,7 +208,10 @@ final class Exchange {
     if (timer >= 0) {
       shared.vertx().cancelTimer(timer);
     }
-    boolean close = closeAfter || shared.draining();
+    // A chunked request may also have carried a Content-Length, which the decoder drops (the
+    // chunking wins): a proxy in front that read the other length would see a different request
+    // boundary, so nothing more is read from this connection (RFC 9112, 6.3).
+    boolean close = closeAfter || chunked || shared.draining();
     response.setStatusCode(reply.status());
     response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     reply.headers().forEach(response::putHeader);

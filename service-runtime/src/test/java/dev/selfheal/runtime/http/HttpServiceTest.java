@@ -176,6 +176,20 @@ class HttpServiceTest {
   }
 
   @Test
+  void aChunkedRequestEndsItsConnectionSoNothingCanBeSmuggledBehindIt() throws Exception {
+    try (RawClient raw = new RawClient(service.port())) {
+      String answer =
+          raw.send(
+                  "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + "2\r\n[]\r\n0\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+              .readToClose();
+      assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+      assertThat(answer.split("HTTP/1\\.1 ", -1)).as(answer).hasSize(2);
+    }
+  }
+
+  @Test
   void malformedHttpGetsJson400s() throws Exception {
     Map<String, String> cases =
         Map.ofEntries(
