@@ -20,13 +20,11 @@ import dev.selfheal.runtime.http.HttpService;
 import dev.selfheal.runtime.http.MetricsEndpoint;
 import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
+import dev.selfheal.runtime.http.Workers;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,21 +57,9 @@ public final class RecommenderApp implements AutoCloseable {
       EmbeddingSource source,
       ProfileClient profileClient) {
     this.config = config;
-    AtomicInteger threadNumber = new AtomicInteger();
     // Requests that may call the profile API run here, never on the HTTP event loop; a full queue
     // answers 503 at once instead of queueing without bound.
-    this.workers =
-        new ThreadPoolExecutor(
-            config.httpThreads(),
-            config.httpThreads(),
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(256),
-            r -> {
-              Thread t = new Thread(r, "request-worker-" + threadNumber.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = Workers.bounded("request-worker", config.httpThreads(), 256);
     this.warmUp = new WarmUp(source, config.warmUp(), registry);
     this.heartbeat =
         new Heartbeat(

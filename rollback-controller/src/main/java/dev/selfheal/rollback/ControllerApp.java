@@ -23,14 +23,13 @@ import dev.selfheal.runtime.http.HttpService;
 import dev.selfheal.runtime.http.MetricsEndpoint;
 import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
+import dev.selfheal.runtime.http.Workers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,18 +109,7 @@ public final class ControllerApp implements AutoCloseable {
 
     // Webhook deliveries call the API server, so they run here, never on the HTTP event loop; a
     // full queue answers 503 and Alertmanager retries.
-    ThreadPoolExecutor alertWorkers =
-        new ThreadPoolExecutor(
-            2,
-            2,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(32),
-            runnable -> {
-              Thread thread = new Thread(runnable, "alerts");
-              thread.setDaemon(true);
-              return thread;
-            });
+    ThreadPoolExecutor alertWorkers = Workers.bounded("alerts", 2, 32);
     ReadyHandler ready =
         new ReadyHandler(
             reconciler::leading,

@@ -1,14 +1,11 @@
 package dev.selfheal.modelserver.server;
 
-import dev.selfheal.modelserver.lifecycle.Threads;
+import dev.selfheal.runtime.http.Workers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -32,17 +29,7 @@ public final class InferencePool implements Executor {
    *     check: a stuck model answers 503 {@code model_stuck}, never "overloaded")
    */
   public InferencePool(int threads, int queueCapacity, Runnable admission) {
-    BlockingQueue<Runnable> queue =
-        queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
-    this.executor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            0,
-            TimeUnit.MILLISECONDS,
-            queue,
-            Threads.daemon("inference"),
-            new ThreadPoolExecutor.AbortPolicy());
+    this.executor = Workers.bounded("inference", threads, queueCapacity);
     this.admission = admission;
   }
 
