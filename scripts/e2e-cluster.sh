@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs the whole lab, unattended, on a real kind or minikube cluster and prints a pass/fail summary with timings:
+# Runs the whole lab, unattended, on a real kind, minikube or local cluster (scripts/local-cluster.sh) and prints a
+# pass/fail summary with timings:
 # build and load both images, deploy v1 (3/3 ready, 3 endpoints), deploy the faulty v2 (watch restarts and unready
 # pods), roll back (3 ready v1 pods, 3 endpoints, MODEL_VERSION v1.0), and optionally install the Prometheus chart
 # and wait for the model-health alerts, or let the rollback controller undo v2 on its own.
 #
-# It never creates or deletes clusters: start one first (`kind create cluster` or `minikube start`).
+# It never creates or deletes clusters: start one first (`kind create cluster`, `minikube start` or
+# `scripts/local-cluster.sh up`). With --all it also runs the bonus experiment and Exercise 5, and --record FILE
+# writes what it observed into the observed column of FILE's table (docs/observed-timings.md).
 # Exit status: 0 every step passed, 1 a step failed, 2 bad usage, 3 a prerequisite is missing.
 #
 # The step functions run through `step NAME FUNCTION` and the conditions through `wait_until`, which shellcheck
@@ -16,7 +19,7 @@ readonly EXIT_FAILED=1 EXIT_USAGE=2 EXIT_PREREQ=3
 ROOT="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 readonly ROOT
 
-cluster=""          # kind | minikube; detected from the kubectl context when not given
+cluster=""          # kind | minikube | local; detected from the kubectl context when not given
 cluster_name=""     # kind cluster name or minikube profile
 namespace="default"
 timeout=300         # seconds, for each wait
@@ -27,6 +30,15 @@ skip_build=false
 mode="run"          # run | check-only | dry-run
 chart_version="^29.0.0"
 monitoring_ns="monitoring"
+with_bonus=false
+with_recommender=false
+record_file=""      # docs/observed-timings.md: its observed column is rewritten from this run
+poll=3              # seconds between two checks of a condition (1 on the local cluster)
+# The local cluster: its script, the chart it uses (no chart repository is reachable there) and the address of its
+# node, where NodePorts answer.
+local_cluster="$ROOT/scripts/local-cluster.sh"
+local_addons="$ROOT/scripts/local-cluster/addons.sh"
+node_ip=""
 
 usage() {
   cat <<'EOF'
@@ -36,7 +48,9 @@ Runs the lab end to end on an existing kind or minikube cluster: builds model-se
 them into the cluster, deploys v1, deploys the faulty v2 and watches it fail, rolls back and checks the recovery.
 
 Options:
-  --cluster kind|minikube    which kind of cluster (default: from the current kubectl context)
+  --cluster kind|minikube|local
+                             which kind of cluster (default: from the current kubectl context); local is
+                             scripts/local-cluster.sh's single-node cluster
   --cluster-name NAME        kind cluster name or minikube profile (default: from the context, else kind/minikube)
   --namespace NS             namespace for the model server (default: default)
   --timeout SECONDS          longest wait for each step (default: 300)
@@ -44,6 +58,10 @@ Options:
                              k8s/prometheus-values.yaml and wait for the model-health alerts
   --with-rollback-controller also deploy k8s/rollback-controller.yaml and let it undo v2 on its own
                              instead of running `kubectl rollout undo`
+  --with-bonus               also run the bonus experiment (scale to 2, /tmp/unready, /tmp/unhealthy, v2 over 2)
+  --with-recommender         also run Exercise 5 (recommender, Redis, the loader Job, taking both dependencies away)
+  --all                      everything: the above four options
+  --record FILE              write the timings and counts observed into FILE's table (docs/observed-timings.md)
   --skip-build               do not build the images, only load them (they must exist locally)
   --keep                     leave everything deployed at the end (default: delete what this run created)
   --check-only               check the prerequisites and the cluster, then stop
@@ -72,8 +90,8 @@ parse_args() {
       --cluster)
         need_value "$@"
         case "$2" in
-          kind | minikube) cluster="$2" ;;
-          *) die_usage "--cluster must be kind or minikube, not '$2'" ;;
+          kind | minikube | local) cluster="$2" ;;
+          *) die_usage "--cluster must be kind, minikube or local, not '$2'" ;;
         esac
         shift 2 ;;
       --cluster-name) need_value "$@"; cluster_name="$2"; shift 2 ;;
@@ -84,6 +102,10 @@ parse_args() {
         timeout="$2"; shift 2 ;;
       --with-prometheus) with_prometheus=true; shift ;;
       --with-rollback-controller) with_controller=true; shift ;;
+      --with-bonus) with_bonus=true; shift ;;
+      --with-recommender) with_recommender=true; shift ;;
+      --all) with_prometheus=true; with_controller=true; with_bonus=true; with_recommender=true; shift ;;
+      --record) need_value "$@"; record_file="$2"; shift 2 ;;
       --skip-build) skip_build=true; shift ;;
       --keep) keep=true; shift ;;
       --check-only) mode="check-only"; shift ;;
@@ -93,8 +115,11 @@ parse_args() {
     esac
   done
   [[ "$namespace" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || die_usage "--namespace '$namespace' is not a valid name"
-  if $with_controller && [ "$namespace" != "default" ]; then
-    die_usage "--with-rollback-controller needs --namespace default (the controller's allowlist and RBAC)"
+  if { $with_controller || $with_recommender; } && [ "$namespace" != "default" ]; then
+    die_usage "--with-rollback-controller and --with-recommender need --namespace default (their manifests' namespace)"
+  fi
+  if [ -n "$record_file" ] && [ ! -f "$record_file" ]; then
+    die_usage "--record $record_file: no such file (it is docs/observed-timings.md, whose observed column is rewritten)"
   fi
 }
 
@@ -114,8 +139,9 @@ detect_cluster() {
     case "$context" in
       kind-*) cluster="kind" ;;
       minikube) cluster="minikube" ;;
+      selfheal-local) cluster="local" ;;
       *)
-        missing+=("a kind or minikube kubectl context (current: '${context:-none}'): pass --cluster kind|minikube")
+        missing+=("a kind, minikube or local kubectl context (current: '${context:-none}'): pass --cluster kind|minikube|local")
         return 0 ;;
     esac
   fi
@@ -124,6 +150,7 @@ detect_cluster() {
       kind:kind-*) cluster_name="${context#kind-}" ;;
       kind:*) cluster_name="kind" ;;
       minikube:*) cluster_name="minikube" ;;
+      local:*) cluster_name="selfheal-local" ;;
     esac
   fi
 }
@@ -135,12 +162,17 @@ check_tools() {
   case "$cluster" in
     kind) require_tool kind "install kind (https://kind.sigs.k8s.io/docs/user/quick-start/)" ;;
     minikube) require_tool minikube "install minikube (https://minikube.sigs.k8s.io/docs/start/)" ;;
+    local)
+      [ -x "$local_cluster" ] || missing+=("scripts/local-cluster.sh: missing from the repository")
+      if $with_prometheus; then
+        [ -x "$local_addons" ] || missing+=("scripts/local-cluster/addons.sh: missing from the repository")
+      fi ;;
     "")
       if ! command -v kind >/dev/null 2>&1 && ! command -v minikube >/dev/null 2>&1; then
         missing+=("kind or minikube: install one of them (https://kind.sigs.k8s.io/ or https://minikube.sigs.k8s.io/)")
       fi ;;
   esac
-  if $with_prometheus; then
+  if $with_prometheus && [ "$cluster" != "local" ]; then
     require_tool helm "install Helm 3 (https://helm.sh/docs/intro/install/), needed by --with-prometheus"
   fi
   local file
@@ -172,6 +204,10 @@ check_cluster() {
     minikube)
       if ! minikube status -p "$cluster_name" >/dev/null 2>&1; then
         missing+=("minikube profile '$cluster_name': 'minikube status' says it is not running (run 'minikube start')")
+      fi ;;
+    local)
+      if $with_prometheus && ! "$local_addons" chart >/dev/null 2>&1; then
+        missing+=("the prometheus chart 29.x for the local cluster: $("$local_addons" chart 2>&1 | tail -1)")
       fi ;;
   esac
 }
@@ -232,7 +268,7 @@ wait_until() {
       echo "timed out after ${timeout}s waiting until $description" >&2
       return 1
     fi
-    sleep 3
+    sleep "$poll"
   done
   log "ok: $description"
 }
@@ -307,7 +343,51 @@ port_forward() { # NAMESPACE TARGET REMOTE_PORT PATH_TO_PROBE
   echo "$port"
 }
 
-prometheus_port=""
+# service_base NAMESPACE SERVICE PORT PROBE: the base URL of a Service for this run. On the local cluster that is the
+# Service's NodePort on the node's own address (kube-proxy, as a student's NodePort); elsewhere a port-forward.
+service_base() {
+  if [ "$cluster" = "local" ]; then
+    local node_port deadline=$((SECONDS + 60))
+    node_port="$(kubectl -n "$1" get service "$2" -o jsonpath='{.spec.ports[0].nodePort}')"
+    [ -n "$node_port" ] || { echo "service $1/$2 has no NodePort" >&2; return 1; }
+    until curl -fsS -o /dev/null "http://$node_ip:$node_port$4" 2>/dev/null; do
+      [ "$SECONDS" -lt "$deadline" ] || { echo "NodePort $node_port of $1/$2 does not answer on $4" >&2; return 1; }
+      sleep 1
+    done
+    echo "http://$node_ip:$node_port"
+  else
+    echo "http://127.0.0.1:$(port_forward "$1" "svc/$2" "$3" "$4")"
+  fi
+}
+
+# observe KEY VALUE: one observation of this run, for the summary and --record.
+observe() {
+  printf '%s\t%s\n' "$1" "$2" >>"$work/observed.tsv"
+  log "observed: $1 = $2"
+}
+
+# Rewrites the observed column (the last) of each row of the --record file whose first cell is an observed key.
+write_record() {
+  [ -n "$record_file" ] && [ -s "$work/observed.tsv" ] || return 0
+  local stamp
+  stamp="$cluster cluster, Kubernetes $(kubectl version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1), $(date -u '+%Y-%m-%d %H:%M UTC')"
+  awk -F '\t' -v stamp="$stamp" '
+    FNR == NR { seen[$1] = $2; next }
+    /^Last recorded run: / { print "Last recorded run: " stamp "."; next }
+    /^\| `[a-z0-9-]+` \|/ {
+      key = $0; sub(/^\| `/, "", key); sub(/`.*/, "", key)
+      if (key in seen) { sub(/\| [^|]*\|[[:space:]]*$/, "| " seen[key] " |") }
+    }
+    { print }
+  ' "$work/observed.tsv" "$record_file" >"$work/record.md"
+  cp "$work/record.md" "$record_file"
+  log "observed values written to $record_file"
+}
+
+# seconds_between T1 T2: seconds from one RFC 3339 time of the API server to another.
+seconds_between() { echo $(( $(date -d "$2" +%s) - $(date -d "$1" +%s) )); }
+
+prometheus_base=""
 
 # alert_firing NAME: true when Prometheus reports the alert as firing now.
 alert_firing() { prometheus_has_result "ALERTS{alertname=\"$1\",alertstate=\"firing\"}"; }
@@ -320,14 +400,14 @@ alert_not_firing() { ! alert_firing "$1"; }
 
 prometheus_has_result() { # QUERY
   local body
-  body="$(curl -fsS -G "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1" 2>/dev/null)" \
+  body="$(curl -fsS -G "$prometheus_base/api/v1/query" --data-urlencode "query=$1" 2>/dev/null)" \
     || return 1
   [[ "$body" == *'"status":"success"'* ]] && [[ "$body" != *'"result":[]'* ]]
 }
 
 series_count() { # QUERY -> number of series in the instant vector
   local body
-  body="$(curl -fsS -G "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1" 2>/dev/null)" \
+  body="$(curl -fsS -G "$prometheus_base/api/v1/query" --data-urlencode "query=$1" 2>/dev/null)" \
     || { echo 0; return 0; }
   local rest="$body" n=0
   while [[ "$rest" == *'"metric":'* ]]; do
@@ -353,12 +433,29 @@ step_build() {
   if $with_controller; then
     run docker build -t rollback-controller:v1 -f rollback-controller/Dockerfile .
   fi
+  if $with_recommender; then
+    run docker build -t recommender:v1 -f recommender/Dockerfile .
+  fi
 }
 
 step_load() {
   local images=(model-server:v1 model-server:v2) image
   $with_controller && images+=(rollback-controller:v1)
+  $with_recommender && images+=(recommender:v1)
+  if [ "$cluster" = "local" ]; then
+    # No registry: the third-party images are stand-ins built here from Debian's packages, and say so.
+    if $with_recommender; then
+      run "$local_addons" images redis
+      images+=("$("$local_addons" image-name redis)")
+    fi
+    if $with_prometheus; then
+      run "$local_addons" images chart
+      local name
+      for name in $("$local_addons" image-name chart); do images+=("$name"); done
+    fi
+  fi
   case "$cluster" in
+    local) run "$local_cluster" load "${images[@]}" ;;
     kind) run kind load docker-image "${images[@]}" --name "$cluster_name" ;;
     minikube)
       for image in "${images[@]}"; do
@@ -385,6 +482,10 @@ step_webhook_token() {
 }
 
 step_prometheus_install() {
+  if [ "$cluster" = "local" ]; then
+    step_prometheus_render_and_apply
+    return 0
+  fi
   run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
   run helm repo update prometheus-community
   # Marked before the install, so that an install that fails half-way is uninstalled too; a release that was
@@ -396,6 +497,27 @@ step_prometheus_install() {
     -f "$ROOT/k8s/prometheus-values.yaml" --namespace "$monitoring_ns" --create-namespace
   # Every part the exercise needs: the server, Alertmanager (the route to the controller) and kube-state-metrics
   # (the restart and crash-loop alerts).
+  run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-server --timeout="${timeout}s"
+  run kubectl -n "$monitoring_ns" rollout status statefulset/prometheus-alertmanager --timeout="${timeout}s"
+  run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-kube-state-metrics --timeout="${timeout}s"
+}
+
+# The local cluster reaches no chart repository and runs Kubernetes 1.20, which the chart's alertmanager subchart
+# refuses (kubeVersion >= 1.25): the packaged chart from the cache is rendered with `helm template --kube-version`
+# and applied, and the output says so. Its images are stand-ins (step_load).
+step_prometheus_render_and_apply() {
+  local chart helm kube_version
+  chart="$("$local_addons" chart)"
+  helm="$("$local_addons" helm)"
+  kube_version="$("$local_addons" chart-kube-version)"
+  log "chart $(basename "$chart"): helm install refuses this cluster's Kubernetes version, so it is rendered with"
+  log "  helm template --kube-version $kube_version and applied with kubectl (its images are stand-ins, see above)"
+  kubectl create namespace "$monitoring_ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  touch "$work/created-prometheus"
+  run "$helm" template prometheus "$chart" -f "$ROOT/k8s/prometheus-values.yaml" --namespace "$monitoring_ns" \
+    --kube-version "$kube_version" --output-dir "$work/chart"
+  "$local_addons" adapt-rendered "$work/chart"
+  run kubectl -n "$monitoring_ns" apply -R -f "$work/chart"
   run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-server --timeout="${timeout}s"
   run kubectl -n "$monitoring_ns" rollout status statefulset/prometheus-alertmanager --timeout="${timeout}s"
   run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-kube-state-metrics --timeout="${timeout}s"
@@ -422,34 +544,38 @@ step_smoke_v1() {
     echo "+ (port-forward svc/model-server and curl /health, /ready, /predict, /metrics)"
     return 0
   fi
-  local port
-  port="$(port_forward "$namespace" svc/model-server 80 /ready)"
-  curl -fsS "http://127.0.0.1:$port/health"
+  local base
+  base="$(service_base "$namespace" model-server 80 /ready)"
+  log "the model server through the Service: $base"
+  curl -fsS "$base/health"
   echo
-  curl -fsS "http://127.0.0.1:$port/ready"
+  curl -fsS "$base/ready"
   echo
   local answer
-  answer="$(curl -fsS -H 'Content-Type: application/json' "http://127.0.0.1:$port/predict" \
+  answer="$(curl -fsS -H 'Content-Type: application/json' "$base/predict" \
     -d '{"amount": 125.5, "hour": 14, "distance_from_home_km": 3.2, "transactions_last_24h": 2,
          "merchant_category": "grocery", "card_present": true}')"
   echo "$answer"
   [[ "$answer" == *'"version":"v1.0"'* ]] || { echo "/predict did not answer as v1.0" >&2; return 1; }
   # Into a variable first: `curl | grep -q` fails under pipefail when grep stops reading early.
   local metrics
-  metrics="$(curl -fsS "http://127.0.0.1:$port/metrics")"
+  metrics="$(curl -fsS "$base/metrics")"
   [[ "$metrics" == *$'\nmodel_accuracy{'* ]] || { echo "/metrics has no model_accuracy" >&2; return 1; }
+  observe ex1-ready-pods "$(count_pods v1 true)/3"
+  observe ex1-endpoints "$(endpoint_count)"
 }
 
 step_prometheus_baseline() {
   [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until it scrapes 3 v1 pods)"; return 0; }
-  prometheus_port="$(port_forward "$monitoring_ns" svc/prometheus-server 80 /-/ready)"
-  echo "$prometheus_port" >"$work/prometheus-port"
+  prometheus_base="$(service_base "$monitoring_ns" prometheus-server 80 /-/ready)"
+  echo "$prometheus_base" >"$work/prometheus-base"
   wait_until "Prometheus scrapes model_accuracy from 3 v1 pods" prometheus_sees_v1
   wait_until "ModelAccuracyLow is not firing for v1" alert_not_firing ModelAccuracyLow
 }
 
 step_deploy_v2() {
   run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
+  date +%s >"$work/v2-applied"
   if $with_controller && $with_prometheus; then
     # The alerts reach the controller 25 to 35 s after the v2 pods start, before v2 stalls: there is nothing more
     # to watch here than v2 arriving.
@@ -458,39 +584,91 @@ step_deploy_v2() {
   fi
   # maxSurge 100% and a fault that strikes ~60 s after start: the v2 rollout completes first, then every v2 pod
   # stalls, turns unready (endpoints shrink) and is restarted by its liveness probe.
+  local applied=$SECONDS
   run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
+  [ "$mode" = "dry-run" ] || observe ex2-rollout "$((SECONDS - applied)) s"
   wait_until "a v2 pod is unready and the Service has fewer than 3 endpoints" v2_unready_and_endpoints_shrink
+  [ "$mode" = "dry-run" ] || observe ex2-first-unready "$((SECONDS - applied)) s"
+  wait_until "the Service has no endpoints (every v2 pod stalled)" no_endpoints
+  [ "$mode" = "dry-run" ] || observe ex2-endpoints-empty "$((SECONDS - applied)) s"
   wait_until "a v2 pod has restarted (liveness probe failing)" v2_restarted
-  if [ "$mode" != "dry-run" ]; then
-    log "pods now (name version ready restarts):"
-    pod_table
-    log "endpoints of the Service: $(endpoint_count)"
-  fi
+  [ "$mode" = "dry-run" ] && return 0
+  observe ex2-first-restart "$((SECONDS - applied)) s"
+  log "pods now (name version ready restarts):"
+  pod_table
+  log "endpoints of the Service: $(endpoint_count)"
+  observe_v2_round
+  wait_until "the events the guide names were recorded" v2_events_seen
+  observe ex2-events "Unhealthy (readiness and liveness 503), Killing (failed liveness probe)"
+}
+
+no_endpoints() { [ "$(endpoint_count)" -eq 0 ]; }
+
+# The times of one restarted v2 pod from the API server's own timestamps: the stall is FaultConfig's 60 s after the
+# process started; readiness and liveness detect it; the kubelet kills and starts the container again.
+observe_v2_round() {
+  local pod
+  pod="$(k get pods -l app=model-server,version=v2 -o \
+    jsonpath='{range .items[?(@.status.containerStatuses[0].restartCount>0)]}{.metadata.name}{"\n"}{end}' | head -1)"
+  [ -n "$pod" ] || return 0
+  local started finished restarted
+  started="$(k get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.startedAt}')"
+  finished="$(k get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.finishedAt}')"
+  restarted="$(k get pod "$pod" -o jsonpath='{.status.containerStatuses[0].state.running.startedAt}')"
+  [ -n "$started" ] && [ -n "$finished" ] && [ -n "$restarted" ] || return 0
+  observe ex2-container-life "$(seconds_between "$started" "$finished") s"
+  observe ex2-round "$(seconds_between "$started" "$restarted") s"
+  observe ex2-exit "$(k get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason} (exit {.status.containerStatuses[0].lastState.terminated.exitCode})')"
+}
+
+v2_events_seen() {
+  local events
+  events="$(k get events --field-selector involvedObject.kind=Pod -o \
+    jsonpath='{range .items[*]}{.reason}: {.message}{"\n"}{end}' 2>/dev/null)"
+  [[ "$events" == *"Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503"* ]] \
+    && [[ "$events" == *"Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 503"* ]] \
+    && [[ "$events" == *"Killing: Container model-server failed liveness probe, will be restarted"* ]]
 }
 
 step_prometheus_alerts() {
   [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until ModelDegraded and ModelAccuracyLow have fired)"; return 0; }
-  prometheus_port="$(cat "$work/prometheus-port")"
+  prometheus_base="$(cat "$work/prometheus-base")"
   wait_until "alert ModelDegraded has fired" alert_fired ModelDegraded
+  observe ex4-degraded-fired "$(since_v2_applied) s"
   # With the controller, v2 may be rolled back before ModelAccuracyLow's 30 s have passed.
-  $with_controller || wait_until "alert ModelAccuracyLow has fired" alert_fired ModelAccuracyLow
+  if ! $with_controller; then
+    wait_until "alert ModelAccuracyLow has fired" alert_fired ModelAccuracyLow
+    observe ex4-accuracy-low-fired "$(since_v2_applied) s"
+  fi
 }
+
+since_v2_applied() { echo $(( $(date +%s) - $(cat "$work/v2-applied") )); }
 
 step_rollback() {
   local started=$SECONDS
   if $with_controller; then
     wait_until "the rollback controller has put MODEL_VERSION v1.0 back in the Deployment" template_is_v1
+    if [ "$mode" != "dry-run" ]; then
+      observe ex4-controller-undo "$(since_v2_applied) s"
+      rollback_key="ex4-controller"
+      log "the controller's Event: $(k get events --field-selector reason=RolledBack,involvedObject.name=model-server \
+        -o jsonpath='{.items[-1:].message}' 2>/dev/null)"
+    fi
   else
     run kubectl -n "$namespace" rollout undo deployment/model-server
   fi
   run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
+  [ "$mode" = "dry-run" ] || observe "$rollback_key-complete" "$((SECONDS - started)) s"
   wait_until "3 v1 pods are ready, no v2 pod is left and the Service has 3 endpoints" healthy_v1
   if [ "$mode" = "dry-run" ]; then
     echo "+ (time the rollback from start to a recovered Service)"
   else
     log "rollback took $((SECONDS - started)) s from undo to a fully recovered Service"
+    observe "$rollback_key-recovered" "$((SECONDS - started)) s"
   fi
 }
+
+rollback_key="ex3-undo"
 
 step_verify_recovery() {
   run kubectl -n "$namespace" rollout history deployment/model-server
@@ -511,8 +689,160 @@ step_verify_recovery() {
 
 step_prometheus_resolved() {
   [ "$mode" = "dry-run" ] && { echo "+ (query Prometheus until ModelDegraded stops firing)"; return 0; }
-  prometheus_port="$(cat "$work/prometheus-port")"
+  prometheus_base="$(cat "$work/prometheus-base")"
+  local started=$SECONDS
   wait_until "alert ModelDegraded has resolved" alert_not_firing ModelDegraded
+  observe ex4-degraded-resolved "$((SECONDS - started)) s"
+}
+
+# The bonus experiment: two pods, one made unready from inside, the other unhealthy, then v2 over the two.
+
+ready_v1_with_endpoints() { # N
+  [ "$(count_pods v1 true)" -eq "$1" ] && [ "$(count_pods v1 any)" -eq "$1" ] && [ "$(endpoint_count)" -eq "$1" ]
+}
+
+bonus_pod() { # INDEX: the INDEXth live v1 pod, by name
+  local name version _ready _restarts deleting i=0
+  while read -r name version _ready _restarts deleting; do
+    if [ -z "$name" ] || [ -n "$deleting" ] || [ "$version" != "v1" ]; then continue; fi
+    if [ "$i" -eq "$1" ]; then echo "$name"; return 0; fi
+    i=$((i + 1))
+  done < <(pod_table | sort)
+  return 1
+}
+
+pod_ready() { [ "$(k get pod "$1" -o jsonpath='{.status.containerStatuses[0].ready}')" = "$2" ]; }
+pod_restarts() { k get pod "$1" -o jsonpath='{.status.containerStatuses[0].restartCount}'; }
+pod_restarted_since() { [ "$(pod_restarts "$1")" -gt "$2" ]; }
+in_pod() { k exec "$1" -c model-server -- "${@:2}" >/dev/null 2>&1; }
+
+step_bonus_scale() {
+  run kubectl -n "$namespace" scale deployment/model-server --replicas=2
+  wait_until "2 ready v1 pods and 2 endpoints" ready_v1_with_endpoints 2
+  [ "$mode" = "dry-run" ] || observe bonus-scaled-endpoints "$(endpoint_count)"
+}
+
+step_bonus_unready() {
+  [ "$mode" = "dry-run" ] && { echo "+ kubectl exec <pod> -- touch /tmp/unready, then rm"; return 0; }
+  local pod restarts touched
+  pod="$(bonus_pod 0)"
+  restarts="$(pod_restarts "$pod")"
+  run kubectl -n "$namespace" exec "$pod" -c model-server -- touch /tmp/unready
+  touched=$SECONDS
+  wait_until "$pod is 0/1 and out of the endpoints" unready_and_out "$pod"
+  observe bonus-unready-leaves "$((SECONDS - touched)) s"
+  observe bonus-unready-endpoints "$(endpoint_count)"
+  [ "$(pod_restarts "$pod")" -eq "$restarts" ] || { echo "$pod was restarted; unready must not restart" >&2; return 1; }
+  run kubectl -n "$namespace" exec "$pod" -c model-server -- rm /tmp/unready
+  touched=$SECONDS
+  wait_until "$pod is ready again and both pods are endpoints" ready_v1_with_endpoints 2
+  observe bonus-ready-returns "$((SECONDS - touched)) s"
+}
+
+unready_and_out() { pod_ready "$1" false && [ "$(endpoint_count)" -eq 1 ]; }
+
+step_bonus_unhealthy() {
+  [ "$mode" = "dry-run" ] && { echo "+ kubectl exec <pod> -- touch /tmp/unhealthy, then rm"; return 0; }
+  local pod restarts touched
+  pod="$(bonus_pod 1)"
+  restarts="$(pod_restarts "$pod")"
+  run kubectl -n "$namespace" exec "$pod" -c model-server -- touch /tmp/unhealthy
+  touched=$SECONDS
+  wait_until "$pod's container is restarted (RESTARTS goes up)" pod_restarted_since "$pod" "$restarts"
+  observe bonus-restart "$((SECONDS - touched)) s"
+  observe bonus-exit "$(k get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason} (exit {.status.containerStatuses[0].lastState.terminated.exitCode})')"
+  # /tmp is the pod's emptyDir: the file outlives the container, so the new one fails its startup probe until the
+  # file goes; the exec retries while the container is between two starts.
+  wait_until "/tmp/unhealthy is removed from $pod" in_pod "$pod" rm -f /tmp/unhealthy
+  wait_until "2 ready v1 pods and 2 endpoints again" ready_v1_with_endpoints 2
+}
+
+# Samples the endpoint count every second while v2 takes over the two pods, and reports the largest.
+step_bonus_v2() {
+  [ "$mode" = "dry-run" ] && { echo "+ kubectl apply -f k8s/deployment-v2.yaml (watching the endpoints)"; return 0; }
+  (while :; do endpoint_count; sleep 1; done) >"$work/bonus-endpoints" 2>/dev/null &
+  local sampler=$! applied
+  echo "$sampler" >>"$work/pids"
+  run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
+  applied=$SECONDS
+  wait_until "the endpoints are empty (every v2 pod stalled)" no_endpoints
+  kill "$sampler" 2>/dev/null || true
+  observe bonus-endpoints-peak "$(sort -n "$work/bonus-endpoints" | tail -1)"
+  observe bonus-endpoints-empty "$((SECONDS - applied)) s"
+  run kubectl -n "$namespace" rollout undo deployment/model-server
+  run kubectl -n "$namespace" rollout status deployment/model-server --timeout="${timeout}s"
+  wait_until "3 v1 pods are ready and the Service has 3 endpoints" healthy_v1
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 5: the recommender, its loader Job, and its two dependencies taken away
+
+recommender_endpoints() {
+  local -a ips=()
+  read -ra ips <<<"$(kubectl -n default get endpoints recommender -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null || true)"
+  echo "${#ips[@]}"
+}
+
+recommender_ready() {
+  [ "$(kubectl -n default get deployment recommender -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" = "2" ] \
+    && [ "$(recommender_endpoints)" -eq 2 ]
+}
+
+recommender_restarts() {
+  kubectl -n default get pods -l app=recommender -o jsonpath='{range .items[*]}{.status.containerStatuses[0].restartCount}{"\n"}{end}' \
+    | sort -n | tail -1
+}
+
+loader_done() {
+  [ "$(kubectl -n default get job recommender-embeddings-loader -o jsonpath='{.status.succeeded}' 2>/dev/null)" = "1" ]
+}
+
+# holds_for SECONDS DESCRIPTION COMMAND...: COMMAND stays true at every check for SECONDS (an observation window).
+holds_for() {
+  local window="$1" description="$2" until=$((SECONDS + $1))
+  shift 2
+  [ "$mode" = "dry-run" ] && { echo "+ (check for ${window}s that $description)"; return 0; }
+  while [ "$SECONDS" -lt "$until" ]; do
+    "$@" || { echo "not true throughout ${window}s: $description" >&2; return 1; }
+    sleep 1
+  done
+  log "ok: for ${window}s, $description"
+}
+
+step_recommender_deploy() {
+  touch "$work/created-recommender"
+  local applied=$SECONDS
+  run kubectl apply -f "$ROOT/k8s/recommender.yaml"
+  wait_until "the embeddings loader Job has completed" loader_done
+  [ "$mode" = "dry-run" ] || observe ex5-loader-done "$((SECONDS - applied)) s"
+  wait_until "both recommender pods are ready and in the endpoints" recommender_ready
+  [ "$mode" = "dry-run" ] && return 0
+  observe ex5-ready "$((SECONDS - applied)) s"
+  observe ex5-warmup-restarts "$(recommender_restarts)"
+}
+
+step_recommender_profile_down() {
+  run kubectl -n default scale deployment/profile-api --replicas=0
+  wait_until "no profile-api pod is left" no_pods profile-api
+  holds_for 20 "both recommender pods stay ready and in the endpoints without the profile API" recommender_ready
+  [ "$mode" = "dry-run" ] || observe ex5-profile-down-endpoints "$(recommender_endpoints)"
+  run kubectl -n default scale deployment/profile-api --replicas=1
+  wait_until "the profile API is back" deployment_ready profile-api
+}
+
+step_recommender_redis_down() {
+  run kubectl -n default scale deployment/redis --replicas=0
+  wait_until "no redis pod is left" no_pods redis
+  holds_for 20 "both recommender pods stay ready with Redis gone (the embeddings are in memory)" recommender_ready
+  [ "$mode" = "dry-run" ] || observe ex5-redis-down-ready "$(kubectl -n default get deployment recommender -o jsonpath='{.status.readyReplicas}')/2"
+  run kubectl -n default scale deployment/redis --replicas=1
+  wait_until "Redis is back" deployment_ready redis
+}
+
+no_pods() { [ -z "$(kubectl -n default get pods -l "app=$1" -o jsonpath='{.items[*].metadata.name}' 2>/dev/null)" ]; }
+deployment_ready() {
+  [ "$(kubectl -n default get deployment "$1" -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" = \
+    "$(kubectl -n default get deployment "$1" -o jsonpath='{.spec.replicas}' 2>/dev/null)" ]
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -544,6 +874,16 @@ dump_diagnostics() {
     diagnose "logs of Alertmanager" kubectl -n "$monitoring_ns" logs statefulset/prometheus-alertmanager --tail=100
     diagnose "logs of kube-state-metrics" \
       kubectl -n "$monitoring_ns" logs deployment/prometheus-kube-state-metrics --tail=100
+  fi
+  if $with_recommender; then
+    diagnose "recommender, redis, profile-api and the loader" kubectl -n default get pods,jobs,endpoints -o wide
+    diagnose "logs of the recommender" kubectl -n default logs deployment/recommender --tail=100
+    diagnose "logs of the loader Job" kubectl -n default logs job/recommender-embeddings-loader --tail=50
+  fi
+  if [ "$cluster" = "local" ]; then
+    diagnose "events in every namespace" kubectl get events -A --sort-by=.lastTimestamp
+    diagnose "the node" kubectl describe node
+    diagnose "logs of every cluster component" "$local_cluster" logs
   fi
   echo "=== end of diagnostics"
 }
@@ -589,6 +929,10 @@ summary() {
     [ "${step_results[$i]}" = "PASS" ] && passed=$((passed + 1))
   done
   printf '  %s of %s steps passed in %ss\n' "$passed" "$total" "$SECONDS"
+  if [ -n "$work" ] && [ -s "$work/observed.tsv" ]; then
+    echo "observed:"
+    awk -F '\t' '{ printf "  %-28s %s\n", $1, $2 }' "$work/observed.tsv"
+  fi
   if $failed; then echo "RESULT: FAIL"; else echo "RESULT: PASS"; fi
 }
 
@@ -608,8 +952,13 @@ cleanup() {
     if [ -f "$work/created-controller" ]; then
       kubectl delete -f "$ROOT/k8s/rollback-controller.yaml" --ignore-not-found --wait=false >/dev/null 2>&1 || true
     fi
-    if [ -f "$work/created-prometheus" ]; then
+    if [ -f "$work/created-prometheus" ] && [ -d "$work/chart" ]; then
+      kubectl -n "$monitoring_ns" delete -R -f "$work/chart" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    elif [ -f "$work/created-prometheus" ]; then
       helm uninstall prometheus --namespace "$monitoring_ns" >/dev/null 2>&1 || true
+    fi
+    if [ -f "$work/created-recommender" ]; then
+      kubectl delete -f "$ROOT/k8s/recommender.yaml" --ignore-not-found --wait=false >/dev/null 2>&1 || true
     fi
     if [ -f "$work/created-token" ]; then
       kubectl -n default delete secret rollback-controller-token --ignore-not-found >/dev/null 2>&1 || true
@@ -617,12 +966,17 @@ cleanup() {
     fi
   fi
   summary
+  $failed || write_record
   [ -n "$work" ] && rm -rf "$work"
   exit "$rc"
 }
 
 main() {
   parse_args "$@"
+  if [ "$cluster" = "local" ] && [ -z "${KUBECONFIG:-}" ] && [ -x "$local_cluster" ]; then
+    KUBECONFIG="$("$local_cluster" kubeconfig)"
+    export KUBECONFIG
+  fi
   if command -v kubectl >/dev/null 2>&1; then
     detect_cluster
   fi
@@ -642,6 +996,15 @@ main() {
   : >"$work/pids"
   trap cleanup EXIT
   trap 'exit 130' INT TERM
+  if [ "$cluster" = "local" ]; then
+    poll=1
+    node_ip="$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[?(@.type=="InternalIP")].address}')"
+  fi
+  if $with_prometheus && $with_controller && $with_bonus && $with_recommender; then
+    run_whole_lab
+    $failed && exit "$EXIT_FAILED"
+    exit 0
+  fi
 
   step "build images model-server:v1 and model-server:v2$($with_controller && echo ' and rollback-controller:v1')" step_build
   step "load images into $cluster '$cluster_name'" step_load
@@ -677,8 +1040,47 @@ main() {
   if $with_prometheus; then
     step "alert ModelDegraded resolves after the rollback" step_prometheus_resolved
   fi
+  $with_bonus && bonus_steps
+  $with_recommender && recommender_steps
   $failed && exit "$EXIT_FAILED"
   exit 0
 }
+
+bonus_steps() {
+  step "bonus: scale to 2, 2 endpoints" step_bonus_scale
+  step "bonus: touch /tmp/unready, the pod leaves the endpoints without a restart, and comes back" step_bonus_unready
+  step "bonus: touch /tmp/unhealthy, the container is restarted" step_bonus_unhealthy
+  step "bonus: v2 over 2 pods, endpoints grow then empty; undo" step_bonus_v2
+}
+
+recommender_steps() {
+  step "exercise 5: recommender, Redis, profile API, loader Job; pods ready after the warm-up" step_recommender_deploy
+  step "exercise 5: profile API down, the recommender stays ready" step_recommender_profile_down
+  step "exercise 5: Redis down, the recommender stays ready" step_recommender_redis_down
+}
+
+# --all: every exercise in the order of EXERCISES.md, on one cluster.
+run_whole_lab() {
+  step "build images (model server v1 and v2, rollback controller, recommender)" step_build
+  step "load images into $cluster '$cluster_name'" step_load
+  step "exercise 1: deploy v1, 3/3 ready, 3 endpoints" step_deploy_v1
+  step "exercise 1: /health, /ready, /predict, /metrics through the Service" step_smoke_v1
+  with_controller=false with_prometheus=false step "exercise 2: deploy v2, unready and restarting pods observed" step_deploy_v2
+  step "exercise 3: kubectl rollout undo; 3 v1 pods ready again" step_rollback_manual
+  step "exercise 3: recovered: MODEL_VERSION v1.0, 3 endpoints" step_verify_recovery
+  bonus_steps
+  step "exercise 4: generate the webhook token Secret in default and $monitoring_ns" step_webhook_token
+  step "exercise 4: install Prometheus chart $chart_version in namespace $monitoring_ns" step_prometheus_install
+  step "exercise 4: deploy the rollback controller (its RBAC and ServiceAccount)" step_controller_install
+  step "exercise 4: Prometheus scrapes v1, no accuracy alert" step_prometheus_baseline
+  step "exercise 4: deploy v2" step_deploy_v2
+  step "exercise 4: alert ModelDegraded fires for v2" step_prometheus_alerts
+  step "exercise 4: the rollback controller undoes v2 on its own; 3 v1 pods ready" step_rollback
+  step "exercise 4: recovered: MODEL_VERSION v1.0, 3 endpoints" step_verify_recovery
+  step "exercise 4: alert ModelDegraded resolves after the rollback" step_prometheus_resolved
+  recommender_steps
+}
+
+step_rollback_manual() { with_controller=false step_rollback; }
 
 main "$@"
