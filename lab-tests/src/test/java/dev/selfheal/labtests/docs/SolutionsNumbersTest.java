@@ -447,20 +447,24 @@ class SolutionsNumbersTest {
         surge.endsWith("%")
             ? (int) Math.ceil(replicas * Integer.parseInt(surge.replace("%", "")) / 100.0)
             : Integer.parseInt(surge);
-    // The new ReplicaSet may grow up to replicas + surge pods in all; the old pods all stay until
-    // new ones are available (maxUnavailable 0 and fewer old pods than replicas).
-    int newPods = Math.min(replicas, replicas + surgePods - v1);
+    // A changed replica count is a scaling event, which the Deployment controller handles before
+    // the new template: the only active ReplicaSet, v1's, is scaled to the new count first. Then the
+    // new ReplicaSet may grow up to replicas + surge pods in all; the old pods all stay until new
+    // ones are available (maxUnavailable 0).
+    int scaledV1 = replicas;
+    int newPods = Math.min(replicas, replicas + surgePods - scaledV1);
     assertThat(v2.path("strategy").path("rollingUpdate").path("maxUnavailable").asInt()).isZero();
 
     assertThat(solutions())
         .contains(
-            "The endpoints go %d → %d + %d = %d while v2 joins, → %d as the v1 pods leave, → 0 when v2"
-                    .formatted(v1, v1, newPods, v1 + newPods, replicas)
-                + " stalls");
+            ("The endpoints go %d → %d as v1 scales up, → %d + %d = %d while v2 joins, → %d as the v1"
+                    + " pods leave, → 0 when v2 stalls")
+                .formatted(v1, scaledV1, scaledV1, newPods, scaledV1 + newPods, replicas));
     assertThat(Repo.read("EXERCISES.md").replaceAll("\\s*\\n\\s*", " "))
         .contains(
-            "grow from %d to %d while the three v2 pods join, shrink to the %d v2 pods"
-                .formatted(v1, v1 + newPods, replicas));
+            "grow from %d to %d (first a third v1 pod"
+                .formatted(v1, scaledV1 + newPods),
+            "shrink to the %d v2 pods".formatted(replicas));
   }
 
   @Test
