@@ -138,7 +138,7 @@ class E2eClusterScriptTest {
     Shell.Result result = script("--cluster", "k3d");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.stderr()).contains("--cluster must be kind or minikube, not 'k3d'");
+    assertThat(result.stderr()).contains("--cluster must be kind, minikube or local, not 'k3d'");
   }
 
   @Test
@@ -169,7 +169,8 @@ class E2eClusterScriptTest {
     Shell.Result result = script("--with-rollback-controller", "--namespace", "lab");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.stderr()).contains("--with-rollback-controller needs --namespace default");
+    assertThat(result.stderr())
+        .contains("--with-rollback-controller and --with-recommender need --namespace default");
   }
 
   @Test
@@ -399,6 +400,10 @@ class E2eClusterScriptTest {
               echo "model-server-a-$i||"'[{"name":"MODEL_VERSION","value":"v1.0"}]'
             done ;;
           *"items[*].metadata.name}"*) echo "model-server-a-1 model-server-a-2 model-server-a-3" ;;
+          *"get events"*)
+            printf 'Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503\n'
+            printf 'Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 503\n'
+            printf 'Killing: Container model-server failed liveness probe, will be restarted\n' ;;
         esac
         exit 0"""
             .formatted(state, v2Pods));

@@ -250,86 +250,6 @@ class SolutionsNumbersTest {
   // Timing answers: each states its arithmetic, and the arithmetic is redone here from the
   // manifests, so a changed probe, preStop, drain, scrape or alert setting fails the build.
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-  private static JsonNode yaml(String file) {
-    try {
-      return YAML.readTree(Repo.read(file));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static JsonNode modelServer(JsonNode deployment) {
-    for (JsonNode c : deployment.path("spec").path("template").path("spec").path("containers")) {
-      if (c.path("name").asText().equals("model-server")) {
-        return c;
-      }
-    }
-    throw new AssertionError("no model-server container");
-  }
-
-  private static long seconds(String value) {
-    Matcher number = Pattern.compile("(\\d+)").matcher(value);
-    assertThat(number.find()).as(value).isTrue();
-    return Long.parseLong(number.group(1));
-  }
-
-  /** The manifest values the timing answers depend on. */
-  private record Timings(
-      long readinessPeriod,
-      long readinessFailures,
-      long livenessPeriod,
-      long livenessFailures,
-      long startupPeriod,
-      long preStopSleep,
-      long drain,
-      long livenessTimeout,
-      long stallAfter) {
-
-    static Timings of(String manifest) {
-      JsonNode container = modelServer(yaml(manifest));
-      Map<String, String> env = new java.util.HashMap<>();
-      container
-          .path("env")
-          .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-      dev.selfheal.modelserver.config.ServerConfig config =
-          dev.selfheal.modelserver.config.ServerConfig.fromEnv(env);
-      String preStop =
-          String.join(
-              " ",
-              YAML.convertValue(
-                  container.path("lifecycle").path("preStop").path("exec").path("command"),
-                  String[].class));
-      Matcher sleep = Pattern.compile("\\bsleep\\s+(\\d+)").matcher(preStop);
-      assertThat(sleep.find()).as("preStop sleeps: " + preStop).isTrue();
-      return new Timings(
-          container.path("readinessProbe").path("periodSeconds").asLong(10),
-          container.path("readinessProbe").path("failureThreshold").asLong(3),
-          container.path("livenessProbe").path("periodSeconds").asLong(10),
-          container.path("livenessProbe").path("failureThreshold").asLong(3),
-          container.path("startupProbe").path("periodSeconds").asLong(10),
-          Long.parseLong(sleep.group(1)),
-          config.shutdownGrace().toSeconds(),
-          config.livenessTimeout().toSeconds(),
-          dev.selfheal.modelserver.faults.FaultConfig.V2_STALL_AFTER.toSeconds());
-    }
-
-    /** From the first failed liveness check to the kill. */
-    long kill() {
-      return (livenessFailures - 1) * livenessPeriod;
-    }
-
-    /** From the stall to the new container: fastest (idle pod, check right away), slowest. */
-    long restartFromStallMin() {
-      return livenessTimeout + kill() + preStopSleep;
-    }
-
-    long restartFromStallMax() {
-      return livenessTimeout + livenessPeriod + kill() + preStopSleep + drain;
-    }
-  }
-
   private static String solutions() {
     // One line per sentence is not guaranteed: compare with line breaks and indentation folded.
     return Repo.read("SOLUTIONS.md").replaceAll("\\s*\\n\\s*", " ");
@@ -338,17 +258,19 @@ class SolutionsNumbersTest {
   @Test
   void readinessRemovalIsComputedFromTheReadinessProbe() {
     for (String manifest : List.of("k8s/deployment.yaml", "k8s/deployment-v2.yaml")) {
-      Timings t = Timings.of(manifest);
+      ManifestTimings t = ManifestTimings.of(manifest);
       String best =
           "(%d − 1) × %d s = %d s"
               .formatted(
-                  t.readinessFailures,
-                  t.readinessPeriod,
-                  (t.readinessFailures - 1) * t.readinessPeriod);
+                  t.readinessFailures(),
+                  t.readinessPeriod(),
+                  (t.readinessFailures() - 1) * t.readinessPeriod());
       String worst =
           "%d × %d s = %d s"
               .formatted(
-                  t.readinessFailures, t.readinessPeriod, t.readinessFailures * t.readinessPeriod);
+                  t.readinessFailures(),
+                  t.readinessPeriod(),
+                  t.readinessFailures() * t.readinessPeriod());
 
       assertThat(solutions()).as(manifest).contains(best).contains(worst);
     }
@@ -356,29 +278,30 @@ class SolutionsNumbersTest {
 
   @Test
   void restartDelayIsComputedFromLivenessPreStopAndDrain() {
-    Timings t = Timings.of("k8s/deployment-v2.yaml");
+    ManifestTimings t = ManifestTimings.of("k8s/deployment-v2.yaml");
 
     assertThat(solutions())
         .contains(
             "(%d − 1) × %d s = %d s after the first"
-                .formatted(t.livenessFailures, t.livenessPeriod, t.kill()),
+                .formatted(t.livenessFailures(), t.livenessPeriod(), t.kill()),
             "%d + %d = %d s after the first failed check on an idle pod"
-                .formatted(t.kill(), t.preStopSleep, t.kill() + t.preStopSleep),
+                .formatted(t.kill(), t.preStopSleep(), t.kill() + t.preStopSleep()),
             "%d + %d + %d = %d s after it with traffic"
-                .formatted(t.kill(), t.preStopSleep, t.drain, t.kill() + t.preStopSleep + t.drain),
+                .formatted(
+                    t.kill(), t.preStopSleep(), t.drain(), t.kill() + t.preStopSleep() + t.drain()),
             "add the %d s until `/health` fails and up to %d s until the first check: %d to %d s"
                 .formatted(
-                    t.livenessTimeout,
-                    t.livenessPeriod,
+                    t.livenessTimeout(),
+                    t.livenessPeriod(),
                     t.restartFromStallMin(),
                     t.restartFromStallMax()),
             "A round lasts about %d s + %d to %d s"
-                .formatted(t.stallAfter, t.restartFromStallMin(), t.restartFromStallMax()));
+                .formatted(t.stallAfter(), t.restartFromStallMin(), t.restartFromStallMax()));
   }
 
   @Test
   void theBonusRestartIsComputedFromLivenessAndPreStop() {
-    Timings t = Timings.of("k8s/deployment.yaml");
+    ManifestTimings t = ManifestTimings.of("k8s/deployment.yaml");
 
     // From the touch: the first failing check comes within one period, then the kill, the preStop
     // sleep, and a drain with no request in flight.
@@ -386,12 +309,12 @@ class SolutionsNumbersTest {
         .contains(
             "%d to %d seconds after the `touch`"
                 .formatted(
-                    t.kill() + t.preStopSleep, t.kill() + t.preStopSleep + t.livenessPeriod));
+                    t.kill() + t.preStopSleep(), t.kill() + t.preStopSleep() + t.livenessPeriod()));
     assertThat(Repo.read("EXERCISES.md"))
         .contains(
             "About %d to %d seconds later the container is restarted"
                 .formatted(
-                    t.kill() + t.preStopSleep, t.kill() + t.preStopSleep + t.livenessPeriod));
+                    t.kill() + t.preStopSleep(), t.kill() + t.preStopSleep() + t.livenessPeriod()));
   }
 
   /**
@@ -401,9 +324,9 @@ class SolutionsNumbersTest {
    */
   @Test
   void crashLoopBackOffAppearsAtTheRestartTheRoundLengthImplies() {
-    Timings t = Timings.of("k8s/deployment-v2.yaml");
-    long shortestRound = t.stallAfter + t.restartFromStallMin();
-    long longestRound = t.stallAfter + t.restartFromStallMax();
+    ManifestTimings t = ManifestTimings.of("k8s/deployment-v2.yaml");
+    long shortestRound = t.stallAfter() + t.restartFromStallMin();
+    long longestRound = t.stallAfter() + t.restartFromStallMax();
 
     int firstHeldBack = firstRestartHeldBack(shortestRound);
     assertThat(firstRestartHeldBack(longestRound))
@@ -440,7 +363,7 @@ class SolutionsNumbersTest {
             .matcher(Repo.read("EXERCISES.md"));
     assertThat(scale.find()).isTrue();
     int v1 = Integer.parseInt(scale.group(1));
-    JsonNode v2 = yaml("k8s/deployment-v2.yaml").path("spec");
+    JsonNode v2 = ManifestTimings.yaml("k8s/deployment-v2.yaml").path("spec");
     int replicas = v2.path("replicas").asInt();
     String surge = v2.path("strategy").path("rollingUpdate").path("maxSurge").asText();
     int surgePods =
@@ -448,7 +371,8 @@ class SolutionsNumbersTest {
             ? (int) Math.ceil(replicas * Integer.parseInt(surge.replace("%", "")) / 100.0)
             : Integer.parseInt(surge);
     // A changed replica count is a scaling event, which the Deployment controller handles before
-    // the new template: the only active ReplicaSet, v1's, is scaled to the new count first. Then the
+    // the new template: the only active ReplicaSet, v1's, is scaled to the new count first. Then
+    // the
     // new ReplicaSet may grow up to replicas + surge pods in all; the old pods all stay until new
     // ones are available (maxUnavailable 0).
     int scaledV1 = replicas;
@@ -462,19 +386,21 @@ class SolutionsNumbersTest {
                 .formatted(v1, scaledV1, scaledV1, newPods, scaledV1 + newPods, replicas));
     assertThat(Repo.read("EXERCISES.md").replaceAll("\\s*\\n\\s*", " "))
         .contains(
-            "grow from %d to %d (first a third v1 pod"
-                .formatted(v1, scaledV1 + newPods),
+            "grow from %d to %d (first a third v1 pod".formatted(v1, scaledV1 + newPods),
             "shrink to the %d v2 pods".formatted(replicas));
   }
 
   @Test
   void alertTimingsAreComputedFromScrapeEvaluationForAndGroupWait() {
-    JsonNode values = yaml("k8s/prometheus-values.yaml");
-    long scrape = seconds(values.path("server").path("global").path("scrape_interval").asText());
+    JsonNode values = ManifestTimings.yaml("k8s/prometheus-values.yaml");
+    long scrape =
+        ManifestTimings.seconds(
+            values.path("server").path("global").path("scrape_interval").asText());
     long evaluation =
-        seconds(values.path("server").path("global").path("evaluation_interval").asText());
+        ManifestTimings.seconds(
+            values.path("server").path("global").path("evaluation_interval").asText());
     long groupWait =
-        seconds(
+        ManifestTimings.seconds(
             values
                 .path("alertmanager")
                 .path("config")
@@ -484,9 +410,10 @@ class SolutionsNumbersTest {
                 .path("group_wait")
                 .asText());
     Map<String, Long> forSeconds = new java.util.HashMap<>();
-    for (JsonNode group : yaml("prometheus/alerting_rules.yml").path("groups")) {
+    for (JsonNode group : ManifestTimings.yaml("prometheus/alerting_rules.yml").path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        forSeconds.put(rule.path("alert").asText(), seconds(rule.path("for").asText()));
+        forSeconds.put(
+            rule.path("alert").asText(), ManifestTimings.seconds(rule.path("for").asText()));
       }
     }
     long degraded = forSeconds.get("ModelDegraded");
