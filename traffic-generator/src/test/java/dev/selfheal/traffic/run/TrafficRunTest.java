@@ -49,7 +49,12 @@ class TrafficRunTest {
   private static TrafficStats.Snapshot drive(TrafficConfig config, ByteArrayOutputStream out)
       throws InterruptedException {
     ModelServerClient client =
-        new ModelServerClient(HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+        new ModelServerClient(
+            HTTP,
+            new ObjectMapper(),
+            config.baseUrl(),
+            config.requestTimeout(),
+            RealModelServer.TOKEN);
     return new TrafficRun(config, client, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
   }
 
