@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * When inference is stuck the canary never returns, the heartbeat ages and liveness fails. It runs
  * beside the request pool, so a saturated {@code /predict} never starves it.
  *
- * <p>A second thread acts on the verdict: every interval while inference is declared stuck it runs
- * {@code whileStuck}, which answers every request still waiting on the model, so nobody waits for a
- * model that will not return, whether or not another request arrives.
+ * <p>A second thread acts on the verdict: four times an interval while inference is declared stuck
+ * it runs {@code whileStuck}, which answers every request still waiting on the model, so nobody
+ * waits for a model that will not return, whether or not another request arrives.
  */
 public final class ProgressWatchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressWatchdog.class);
@@ -30,7 +30,7 @@ public final class ProgressWatchdog implements AutoCloseable {
 
   /**
    * Starts ticking {@code heartbeat} after each successful {@code canary} run, and running {@code
-   * whileStuck} every {@code interval} while {@code stuck} holds.
+   * whileStuck} four times an {@code interval} while {@code stuck} holds.
    *
    * @param whileStuck answers the requests waiting on the stuck model; returns how many
    */
@@ -56,8 +56,10 @@ public final class ProgressWatchdog implements AutoCloseable {
         0,
         interval.toMillis(),
         TimeUnit.MILLISECONDS);
+    // The verdict is cheap to read: check it four times a period, so answers follow it closely.
+    long verdictPeriod = Math.max(10, interval.toMillis() / 4);
     scheduler.scheduleWithFixedDelay(
-        new Verdict(stuck, whileStuck), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        new Verdict(stuck, whileStuck), 0, verdictPeriod, TimeUnit.MILLISECONDS);
     return new ProgressWatchdog(scheduler);
   }
 

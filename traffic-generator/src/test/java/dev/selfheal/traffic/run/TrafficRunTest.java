@@ -93,6 +93,24 @@ class TrafficRunTest {
   }
 
   @Test
+  void withoutTheTokenLabelsAreRefusedAndPredictionsGoOn() throws Exception {
+    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
+      TrafficConfig config = config(server.url(), 1.0);
+      ModelServerClient anonymous =
+          new ModelServerClient(
+              HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TrafficStats.Snapshot result =
+          new TrafficRun(config, anonymous, new PrintStream(out, true, StandardCharsets.UTF_8))
+              .run();
+
+      assertThat(result.ok()).isEqualTo(result.sent()).isPositive();
+      assertThat(result.feedback()).containsEntry(Outcome.REJECTED, result.ok());
+      assertThat(metric(server.url(), "model_feedback_labels{version=\"v1.0\"}")).isZero();
+    }
+  }
+
+  @Test
   void v2IsMeasurablyWorseOnTheSameTraffic() throws Exception {
     double v1;
     double v2;
