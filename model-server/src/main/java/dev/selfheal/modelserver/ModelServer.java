@@ -6,6 +6,7 @@ import dev.selfheal.modelserver.faults.FaultInjector;
 import dev.selfheal.modelserver.faults.ProbeFiles;
 import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
+import dev.selfheal.modelserver.inference.ModelStuckException;
 import dev.selfheal.modelserver.lifecycle.Heartbeat;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Phase;
@@ -100,7 +101,14 @@ public final class ModelServer implements AutoCloseable {
         new PredictionLedger(config.feedbackCapacity(), config.feedbackMaxAge(), clock);
     FeedbackGate feedback = new FeedbackGate(config.feedbackToken(), ledger, quality, metrics);
     InferenceEngine engine =
-        new InferenceEngine(faults, quality, metrics, heartbeat, ledger, probes::inferenceStuck);
+        new InferenceEngine(
+            faults,
+            quality,
+            metrics,
+            heartbeat,
+            ledger,
+            probes::inferenceStuck,
+            config.feedbackIdsPerRequest());
     ObjectMapper json = Json.snakeCaseMapper();
     InferencePool pool =
         new InferencePool(
@@ -177,7 +185,15 @@ public final class ModelServer implements AutoCloseable {
     Transaction canary = model.goldenSet().get(0).transaction();
     watchdog =
         ProgressWatchdog.start(
-            () -> engine.evaluate(canary), heartbeat, config.heartbeatInterval());
+            () -> engine.evaluate(canary),
+            heartbeat,
+            config.heartbeatInterval(),
+            probes::inferenceStuck,
+            () -> {
+              int answered = pool.abandonAll(ModelStuckException::new);
+              engine.answeredStuck(answered);
+              return answered;
+            });
     long periodMs = config.selfEvalInterval().toMillis();
     selfEvaluation.scheduleWithFixedDelay(
         () -> {

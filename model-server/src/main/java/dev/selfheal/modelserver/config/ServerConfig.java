@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param predictThreads threads running inference
  * @param predictQueueCapacity inference requests allowed to wait; more are shed with 503
  * @param feedbackCapacity recent prediction ids remembered for {@code POST /feedback}
+ * @param feedbackIdsPerRequest rows of one request whose ids are remembered ({@code
+ *     FEEDBACK_IDS_PER_REQUEST}); the rest of a big batch gets no id, so one request cannot push
+ *     everyone else's ids out
  * @param feedbackMaxAge how long a prediction id may be scored ({@code FEEDBACK_MAX_AGE_SECONDS})
  * @param labels how labelled feedback decides {@code model_accuracy} ({@code FEEDBACK_WINDOW_SIZE},
  *     {@code FEEDBACK_WINDOW_SECONDS}, {@code FEEDBACK_MIN_LABELS})
@@ -55,6 +58,7 @@ public record ServerConfig(
     int predictThreads,
     int predictQueueCapacity,
     int feedbackCapacity,
+    int feedbackIdsPerRequest,
     Duration feedbackMaxAge,
     LabelPolicy labels,
     FeedbackToken feedbackToken) {
@@ -99,6 +103,7 @@ public record ServerConfig(
         in.integer("PREDICT_THREADS", 2, 1, 256),
         in.integer("PREDICT_QUEUE_CAPACITY", 64, 0, 100_000),
         in.integer("FEEDBACK_CAPACITY", 10_000, 1, 10_000_000),
+        in.integer("FEEDBACK_IDS_PER_REQUEST", 100, 0, 10_000_000),
         in.seconds("FEEDBACK_MAX_AGE_SECONDS", Duration.ofMinutes(10), false),
         new LabelPolicy(
             in.integer("FEEDBACK_WINDOW_SIZE", LabelPolicy.DEFAULT.windowSize(), 1, 1_000_000),

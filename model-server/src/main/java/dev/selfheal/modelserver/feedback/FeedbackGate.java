@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decides whether a label sent to {@code POST /feedback} may count. It counts only when the bearer
- * token matches (when one is configured), the label is {@code fraud} or {@code legitimate}, and the
- * prediction id was issued by this server recently and never scored before. Anything else is
- * refused with a {@link FeedbackRejectedException} and changes no quality figure; every decision is
- * counted in {@code model_feedback_total{outcome}}. No HTTP types appear here.
+ * Decides whether a label sent to {@code POST /feedback} may count. It counts only when a token is
+ * configured and the request presents it as a bearer token, the label is {@code fraud} or {@code
+ * legitimate}, and the prediction id was issued by this server recently and never scored before.
+ * Anything else is refused with a {@link FeedbackRejectedException} and changes no quality figure;
+ * every decision is counted in {@code model_feedback_total{outcome}}. No HTTP types appear here.
  */
 public final class FeedbackGate {
   private final FeedbackToken token;
@@ -29,13 +29,23 @@ public final class FeedbackGate {
   }
 
   /**
-   * Checks the {@code Authorization} header; call before reading the body.
+   * Checks the {@code Authorization} header; call before reading the body. Without a configured
+   * token nobody may send labels: an open {@code /feedback} would let any client steer {@code
+   * model_accuracy} (and so the rollback), and {@code model_accuracy} then follows the golden set.
    *
-   * @throws FeedbackRejectedException 401 when a token is configured and not presented exactly
+   * @throws FeedbackRejectedException 403 when no token is configured, 401 when the configured one
+   *     is not presented exactly
    */
   public void authorize(String authorization) {
     if (!token.required()) {
-      return;
+      metrics.feedback("disabled");
+      throw new FeedbackRejectedException(
+          403,
+          "feedback_disabled",
+          null,
+          "feedback is off: this server has no FEEDBACK_TOKEN, so no client can send labels;"
+              + " model_accuracy follows the golden-set self-evaluation",
+          Map.of());
     }
     String presented = null;
     if (authorization != null

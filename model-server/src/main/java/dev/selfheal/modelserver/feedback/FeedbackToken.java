@@ -10,7 +10,7 @@ import java.security.MessageDigest;
  * @param value the token, empty for none
  */
 public record FeedbackToken(String value) {
-  /** No token: feedback is open to anyone who can reach the pod. */
+  /** No token: {@code /feedback} refuses every label (403). */
   public static final FeedbackToken NONE = new FeedbackToken("");
 
   /** Rejects null. */

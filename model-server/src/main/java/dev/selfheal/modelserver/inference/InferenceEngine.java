@@ -30,6 +30,7 @@ public final class InferenceEngine {
   private final Heartbeat heartbeat;
   private final PredictionLedger ledger;
   private final BooleanSupplier stuck;
+  private final int feedbackIdsPerRequest;
   private volatile FraudModel model;
 
   /**
@@ -37,6 +38,8 @@ public final class InferenceEngine {
    *
    * @param stuck true once the progress watchdog has declared inference stuck: served requests are
    *     then refused at once with {@link ModelStuckException}
+   * @param feedbackIdsPerRequest rows of one request whose prediction ids are kept for feedback
+   *     ({@code FEEDBACK_IDS_PER_REQUEST})
    */
   public InferenceEngine(
       FaultInjector faults,
@@ -44,13 +47,15 @@ public final class InferenceEngine {
       ModelMetrics metrics,
       Heartbeat heartbeat,
       PredictionLedger ledger,
-      BooleanSupplier stuck) {
+      BooleanSupplier stuck,
+      int feedbackIdsPerRequest) {
     this.faults = faults;
     this.quality = quality;
     this.metrics = metrics;
     this.heartbeat = heartbeat;
     this.ledger = ledger;
     this.stuck = stuck;
+    this.feedbackIdsPerRequest = feedbackIdsPerRequest;
   }
 
   /** Installs the loaded model. */
@@ -76,8 +81,11 @@ public final class InferenceEngine {
 
   /**
    * Serves a batch of rows (one OIP infer request). Faults act once per batch, as they would on one
-   * model call; every row is counted, remembered for feedback and gets its own prediction id. Each
-   * row's latency is its share of the batch's time.
+   * model call. Every row is counted in the request counters and gets its prediction, but the
+   * quality windows take one sample per request (its whole latency, or one failure), so a big batch
+   * weighs what a single request weighs; and only the first {@code feedbackIdsPerRequest} rows get
+   * a prediction id kept for feedback (the rest get an empty id), so one request cannot flush the
+   * ledger. Each row's reported latency is its share of the batch's time.
    *
    * @throws ModelNotReadyException before the model is installed
    * @throws ModelStuckException once the watchdog has declared inference stuck
@@ -105,26 +113,43 @@ public final class InferenceEngine {
       recordFailure(e, rows.size());
       throw new ModelFailureException("inference failed", e);
     }
-    double latencyMs = (System.nanoTime() - started) / 1e6 / rows.size();
+    double requestMs = (System.nanoTime() - started) / 1e6;
+    double rowMs = requestMs / rows.size();
     heartbeat.tick();
+    quality.recordSuccess(requestMs);
     List<ServedPrediction> served = new ArrayList<>(rows.size());
     for (Prediction prediction : predictions) {
-      quality.recordSuccess(latencyMs);
       metrics.predictionServed();
-      String id = UUID.randomUUID().toString();
-      ledger.remember(id, prediction.fraud());
-      served.add(new ServedPrediction(prediction, latencyMs, id));
+      String id = "";
+      if (served.size() < feedbackIdsPerRequest) {
+        id = UUID.randomUUID().toString();
+        ledger.remember(id, prediction.fraud());
+      }
+      served.add(new ServedPrediction(prediction, rowMs, id));
     }
     return served;
   }
 
   /**
    * Fails fast with {@link ModelStuckException} once the watchdog has declared inference stuck. The
-   * request pool calls it before queueing, so nothing waits behind parked threads.
+   * request pool calls it before queueing, so nothing waits behind parked threads. Each refusal is
+   * a failed request in {@code model_errors_total} and {@code model_error_rate}.
    */
   public void requireProgress() {
     if (stuck.getAsBoolean()) {
+      answeredStuck(1);
       throw new ModelStuckException();
+    }
+  }
+
+  /**
+   * Counts {@code requests} answered 503 {@code model_stuck} by the watchdog (they waited on the
+   * model when it stalled) as failed requests, one sample each.
+   */
+  public void answeredStuck(int requests) {
+    for (int i = 0; i < requests; i++) {
+      quality.recordFailure();
+      metrics.predictionFailed();
     }
   }
 
@@ -153,8 +178,8 @@ public final class InferenceEngine {
 
   private void recordFailure(Exception e, int rows) {
     LOG.warn("Inference failed: {}", e.toString());
+    quality.recordFailure();
     for (int i = 0; i < rows; i++) {
-      quality.recordFailure();
       metrics.predictionFailed();
     }
   }

@@ -145,7 +145,8 @@ public final class ModelMetrics {
 
   /** The bounded values of the {@code outcome} label of {@code model_feedback_total}. */
   public static final java.util.List<String> FEEDBACK_OUTCOMES =
-      java.util.List.of("accepted", "unauthorized", "invalid", "unknown_id", "repeated");
+      java.util.List.of(
+          "accepted", "disabled", "unauthorized", "invalid", "unknown_id", "repeated");
 
   private static void gauge(
       PrometheusRegistry registry,

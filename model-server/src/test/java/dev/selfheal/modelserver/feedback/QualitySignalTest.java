@@ -54,7 +54,8 @@ class QualitySignalTest {
     return served;
   }
 
-  private static String batch(int rows) {
+  /** An OIP JSON infer body of {@code rows} rows, alternating a legitimate and a fraud pattern. */
+  static String batch(int rows) {
     StringBuilder amounts = new StringBuilder();
     StringBuilder hours = new StringBuilder();
     StringBuilder distances = new StringBuilder();
@@ -98,8 +99,8 @@ class QualitySignalTest {
         + "]}";
   }
 
-  private static HttpResponse<String> feedback(
-      TestServer server, String token, String id, String label) throws Exception {
+  static HttpResponse<String> feedback(TestServer server, String token, String id, String label)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(server.uri("/feedback"))
             .header("Content-Type", "application/json")
@@ -123,7 +124,7 @@ class QualitySignalTest {
       Served one = served.get(i);
       boolean correct = i % 100 < 83;
       HttpResponse<String> response =
-          feedback(server, null, one.id(), correct ? one.label() : one.wrongLabel());
+          feedback(server, TestServer.TOKEN, one.id(), correct ? one.label() : one.wrongLabel());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
       accuracy = TestServer.json(response).get("accuracy").asDouble();
     }
@@ -159,7 +160,8 @@ class QualitySignalTest {
     assertThat(WINDOW).isEqualTo(1000);
     try (TestServer server = TestServer.start(Map.of(), TestServer::realModel, dir)) {
       for (Served one : predictions(server, WINDOW)) {
-        assertThat(feedback(server, null, one.id(), one.label()).statusCode()).isEqualTo(202);
+        assertThat(feedback(server, TestServer.TOKEN, one.id(), one.label()).statusCode())
+            .isEqualTo(202);
       }
       assertThat(server.metric("model_accuracy" + V1)).isEqualTo(1.0);
       assertThat(server.metric("model_degraded" + V1)).isZero();
@@ -182,19 +184,24 @@ class QualitySignalTest {
     try (TestServer server = TestServer.start(Map.of(), TestServer::realModel, dir)) {
       List<Served> served = predictions(server, MIN + 50);
       for (Served one : served) {
-        feedback(server, null, one.id(), one.label());
+        feedback(server, TestServer.TOKEN, one.id(), one.label());
       }
       double before = server.metric("model_accuracy" + V1);
       assertThat(before).isEqualTo(1.0);
 
       for (int i = 0; i < 300; i++) {
         HttpResponse<String> forged =
-            feedback(server, null, "00000000-0000-0000-0000-" + String.format("%012d", i), "fraud");
+            feedback(
+                server,
+                TestServer.TOKEN,
+                "00000000-0000-0000-0000-" + String.format("%012d", i),
+                "fraud");
         assertThat(forged.statusCode()).isEqualTo(404);
       }
       for (int i = 0; i < 300; i++) {
         Served again = served.get(i % served.size());
-        HttpResponse<String> repeated = feedback(server, null, again.id(), again.wrongLabel());
+        HttpResponse<String> repeated =
+            feedback(server, TestServer.TOKEN, again.id(), again.wrongLabel());
         assertThat(repeated.statusCode()).isEqualTo(409);
         assertThat(TestServer.json(repeated).get("code").asText()).isEqualTo("already_scored");
       }

@@ -129,6 +129,74 @@ class ModelServerProcessIT {
         .contains("Shutdown complete (drained: true)");
   }
 
+  private CompletableFuture<HttpResponse<String>> predictAsync(int port) {
+    return client.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(40))
+            .POST(HttpRequest.BodyPublishers.ofString(BODY))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * SIGTERM while the model is stalled, before the watchdog's verdict: the drain does not wait its
+   * whole grace period on requests that cannot finish; the watchdog answers them 503 {@code
+   * model_stuck}, the drain ends with every request answered and the process exits 0.
+   */
+  @Test
+  void sigtermDuringAStallAnswersEveryRequestAndExitsZero() throws Exception {
+    int port = freePort();
+    process =
+        launch(
+            Map.of(
+                "PORT", Integer.toString(port),
+                "MODEL_VERSION", "v2.0",
+                "FAULT_STALL_AFTER_SECONDS", "12",
+                "HEARTBEAT_INTERVAL_MS", "200",
+                "LIVENESS_TIMEOUT_SECONDS", "2",
+                "SHUTDOWN_GRACE_SECONDS", "15"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/ready") == 200);
+
+    // Predictions one at a time until one does not come back: the model has stalled.
+    List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              CompletableFuture<HttpResponse<String>> next = predictAsync(port);
+              try {
+                next.get(300, TimeUnit.MILLISECONDS);
+                return false;
+              } catch (java.util.concurrent.TimeoutException parked) {
+                waiting.add(next);
+                return true;
+              }
+            });
+    for (int i = 0; i < 5; i++) {
+      waiting.add(predictAsync(port));
+    }
+    long signalled = System.nanoTime();
+    process.destroy(); // SIGTERM
+
+    for (CompletableFuture<HttpResponse<String>> future : waiting) {
+      HttpResponse<String> answer = future.get(20, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+      assertThat(answer.body()).contains("\"code\":\"model_stuck\"");
+      assertThat(answer.headers().firstValue("Connection")).hasValue("close");
+    }
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    // Well inside the grace period: the drain ended when the last stuck request was answered.
+    assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(12));
+    assertThat(Files.readString(dir.resolve("server.log")))
+        .contains("Shutdown complete (drained: true)");
+  }
+
   /**
    * Clients that send one request after another on keep-alive connections while SIGTERM arrives:
    * each is told {@code Connection: close} on an answer, none has a request cut off unanswered, and

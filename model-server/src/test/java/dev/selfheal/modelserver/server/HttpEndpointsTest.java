@@ -62,13 +62,12 @@ class HttpEndpointsTest {
     String truth = predicted.get("prediction").asText();
 
     HttpResponse<String> accepted =
-        server.postJson(
-            "/feedback", "{\"prediction_id\":\"" + id + "\",\"label\":\"" + truth + "\"}");
+        server.feedback("{\"prediction_id\":\"" + id + "\",\"label\":\"" + truth + "\"}");
     assertThat(accepted.statusCode()).isEqualTo(202);
     assertThat(TestServer.json(accepted).get("correct").asBoolean()).isTrue();
 
     HttpResponse<String> again =
-        server.postJson("/feedback", "{\"prediction_id\":\"" + id + "\",\"label\":\"fraud\"}");
+        server.feedback("{\"prediction_id\":\"" + id + "\",\"label\":\"fraud\"}");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(TestServer.json(again).get("error").asText()).contains(id, "already scored");
   }
@@ -76,15 +75,12 @@ class HttpEndpointsTest {
   @Test
   void feedbackValidatesItsFields() throws Exception {
     HttpResponse<String> badLabel =
-        server.postJson("/feedback", "{\"prediction_id\":\"x\",\"label\":\"maybe\"}");
+        server.feedback("{\"prediction_id\":\"x\",\"label\":\"maybe\"}");
     assertThat(badLabel.statusCode()).isEqualTo(400);
     assertThat(TestServer.json(badLabel).get("field").asText()).isEqualTo("label");
-    HttpResponse<String> noId = server.postJson("/feedback", "{\"label\":\"fraud\"}");
+    HttpResponse<String> noId = server.feedback("{\"label\":\"fraud\"}");
     assertThat(TestServer.json(noId).get("field").asText()).isEqualTo("prediction_id");
-    assertThat(
-            server
-                .postJson("/feedback", "{\"prediction_id\":\"nope\",\"label\":\"fraud\"}")
-                .statusCode())
+    assertThat(server.feedback("{\"prediction_id\":\"nope\",\"label\":\"fraud\"}").statusCode())
         .isEqualTo(404);
   }
 

@@ -120,8 +120,7 @@ class OipClientsTest {
     String id = outputs.get("prediction_id").get(1).toString();
 
     HttpResponseAssert.status(
-        server.postJson("/feedback", "{\"prediction_id\":\"" + id + "\",\"label\":\"fraud\"}"),
-        202);
+        server.feedback("{\"prediction_id\":\"" + id + "\",\"label\":\"fraud\"}"), 202);
   }
 
   @Test

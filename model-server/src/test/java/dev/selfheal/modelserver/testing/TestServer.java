@@ -32,6 +32,12 @@ public final class TestServer implements AutoCloseable {
           + " \"transactions_last_24h\": 2, \"merchant_category\": \"grocery\","
           + " \"card_present\": true}";
 
+  /**
+   * The {@code FEEDBACK_TOKEN} test servers get unless the test sets its own (an empty one for the
+   * default of no token: feedback refused).
+   */
+  public static final String TOKEN = "test-feedback-token";
+
   private final ModelServer server;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -62,6 +68,7 @@ public final class TestServer implements AutoCloseable {
     all.put("PORT", "0");
     all.put("UNREADY_FILE", dir.resolve("unready").toString());
     all.put("UNHEALTHY_FILE", dir.resolve("unhealthy").toString());
+    all.put("FEEDBACK_TOKEN", TOKEN);
     all.putAll(env);
     PrometheusRegistry registry = new PrometheusRegistry();
     return new TestServer(
@@ -98,6 +105,13 @@ public final class TestServer implements AutoCloseable {
   public HttpResponse<String> post(String path, String contentType, String body)
       throws IOException, InterruptedException {
     return send(postRequest(path, contentType, body));
+  }
+
+  /** POST {@code body} to {@code /feedback} with the test token. */
+  public HttpResponse<String> feedback(String body) throws IOException, InterruptedException {
+    return send(
+        postRequest("/feedback", "application/json", body)
+            .header("Authorization", "Bearer " + TOKEN));
   }
 
   /** POST without waiting. */

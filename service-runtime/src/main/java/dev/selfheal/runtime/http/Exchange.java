@@ -145,7 +145,18 @@ final class Exchange {
       return;
     }
     try {
-      executor.execute(() -> run(route, call));
+      executor.execute(
+          new RequestTask() {
+            @Override
+            public void run() {
+              Exchange.this.run(route, call);
+            }
+
+            @Override
+            public void abandon(Throwable cause) {
+              fail(cause);
+            }
+          });
     } catch (RuntimeException e) {
       fail(e);
     }

@@ -26,6 +26,12 @@ public final class ArgsParser {
         --max-in-flight N      most unanswered requests at once; ticks beyond are skipped (default 32)
         -h, --help             show this help
 
+      Environment:
+        FEEDBACK_TOKEN         the model server's feedback token, sent as a bearer token with each
+                               label; without it the server refuses labels (403) and they count as
+                               feedback_failed (scripts/traffic.sh reads it from the Secret
+                               model-server-feedback when unset)
+
       Exit status: 0 at least one prediction succeeded, 1 none did, 2 bad usage.
       """;
 

@@ -48,7 +48,8 @@ class ArgsParserTest {
   void helpIsEmpty() {
     assertThat(ArgsParser.parse("--rate", "3", "--help")).isEmpty();
     assertThat(ArgsParser.parse("-h")).isEmpty();
-    assertThat(ArgsParser.USAGE).contains("--url", "--rate", "--duration", "--feedback-ratio");
+    assertThat(ArgsParser.USAGE)
+        .contains("--url", "--rate", "--duration", "--feedback-ratio", "FEEDBACK_TOKEN");
   }
 
   @Test

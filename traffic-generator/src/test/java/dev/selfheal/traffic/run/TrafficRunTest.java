@@ -49,7 +49,12 @@ class TrafficRunTest {
   private static TrafficStats.Snapshot drive(TrafficConfig config, ByteArrayOutputStream out)
       throws InterruptedException {
     ModelServerClient client =
-        new ModelServerClient(HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+        new ModelServerClient(
+            HTTP,
+            new ObjectMapper(),
+            config.baseUrl(),
+            config.requestTimeout(),
+            RealModelServer.TOKEN);
     return new TrafficRun(config, client, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
   }
 
@@ -84,6 +89,24 @@ class TrafficRunTest {
           .startsWith("sending 100.0 transactions/s to " + server.url())
           .contains("| v1.0: ")
           .contains("(done)");
+    }
+  }
+
+  @Test
+  void withoutTheTokenLabelsAreRefusedAndPredictionsGoOn() throws Exception {
+    try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
+      TrafficConfig config = config(server.url(), 1.0);
+      ModelServerClient anonymous =
+          new ModelServerClient(
+              HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      TrafficStats.Snapshot result =
+          new TrafficRun(config, anonymous, new PrintStream(out, true, StandardCharsets.UTF_8))
+              .run();
+
+      assertThat(result.ok()).isEqualTo(result.sent()).isPositive();
+      assertThat(result.feedback()).containsEntry(Outcome.REJECTED, result.ok());
+      assertThat(metric(server.url(), "model_feedback_labels{version=\"v1.0\"}")).isZero();
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.Map;
 
 /** The real model server, in this JVM, on a free port, with the shipped model of a release. */
 public final class RealModelServer implements AutoCloseable {
+  /** The server's {@code FEEDBACK_TOKEN}: without one it refuses every label. */
+  public static final String TOKEN = "traffic-test-token";
 
   private final ModelServer server;
 
@@ -33,7 +35,9 @@ public final class RealModelServer implements AutoCloseable {
                 "UNREADY_FILE",
                 probeFileDir.resolve("unready").toString(),
                 "UNHEALTHY_FILE",
-                probeFileDir.resolve("unhealthy").toString()));
+                probeFileDir.resolve("unhealthy").toString(),
+                "FEEDBACK_TOKEN",
+                TOKEN));
     return new RealModelServer(
         ModelServer.start(config, ModelLoader::load, new PrometheusRegistry(), Clock.systemUTC()));
   }
