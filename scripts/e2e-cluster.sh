@@ -481,6 +481,42 @@ step_webhook_token() {
   touch "$work/created-token"
 }
 
+# The token /feedback requires (FEEDBACK_TOKEN, from the optional Secret model-server-feedback): without it the pods
+# refuse labels and model_accuracy follows the golden set. Generated per run, never printed; before v1 is deployed,
+# since a container reads its environment when it starts.
+step_feedback_token() {
+  printf '+ kubectl create secret generic model-server-feedback -n %s --from-literal=token=<generated>\n' "$namespace"
+  [ "$mode" = "dry-run" ] && return 0
+  kubectl -n "$namespace" create secret generic model-server-feedback \
+    --from-literal=token="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')" \
+    --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  touch "$work/created-feedback-token"
+}
+
+# Labelled traffic through the Service (scripts/traffic.sh, as the README runs it): kube-proxy balances
+# connections, so the generator must spread them for every pod to get predictions, and send each label to the pod
+# that made the prediction, or the label is refused (unknown_prediction).
+step_traffic_reaches_every_pod() {
+  [ "$mode" = "dry-run" ] && { echo "+ scripts/traffic.sh --url <Service> --rate 20 --duration 30"; return 0; }
+  local base summary
+  base="$(service_base "$namespace" model-server 80 /ready)"
+  "$ROOT/scripts/traffic.sh" --url "$base" --rate 20 --duration 30 >"$work/traffic.log" 2>&1 \
+    || { cat "$work/traffic.log" >&2; return 1; }
+  summary="$(grep '(done)' "$work/traffic.log" | tail -1)"
+  echo "traffic: $summary"
+  [[ "$summary" != *feedback_failed* ]] || { echo "some labels were refused: $summary" >&2; return 1; }
+  local pod ip served counts=()
+  while read -r pod ip; do
+    [ -n "$pod" ] || continue
+    served="$(curl -fsS "http://$ip:8080/metrics" | sed -n 's/^model_requests_total{[^}]*} \([0-9.]*\)$/\1/p' | head -1)"
+    counts+=("${served%.*}")
+    echo "$pod ($ip): ${served%.*} predictions"
+    [ "${served%.*}" -gt 0 ] || { echo "$pod got no prediction: the traffic does not reach every pod" >&2; return 1; }
+  done < <(k get pods -l app=model-server -o jsonpath='{range .items[*]}{.metadata.name} {.status.podIP}{"\n"}{end}')
+  observe ex1-traffic-per-pod "${counts[*]} predictions (of $(echo "$summary" | sed -n 's/.*sent=\([0-9]*\).*/\1/p'))"
+  observe ex1-feedback-refused "0"
+}
+
 step_prometheus_install() {
   if [ "$cluster" = "local" ]; then
     step_prometheus_render_and_apply
@@ -958,6 +994,9 @@ cleanup() {
     elif [ -f "$work/created-prometheus" ]; then
       helm uninstall prometheus --namespace "$monitoring_ns" >/dev/null 2>&1 || true
     fi
+    if [ -f "$work/created-feedback-token" ]; then
+      k delete secret model-server-feedback --ignore-not-found >/dev/null 2>&1 || true
+    fi
     if [ -f "$work/created-recommender" ]; then
       kubectl delete -f "$ROOT/k8s/recommender.yaml" --ignore-not-found --wait=false >/dev/null 2>&1 || true
     fi
@@ -1064,8 +1103,11 @@ recommender_steps() {
 run_whole_lab() {
   step "build images (model server v1 and v2, rollback controller, recommender)" step_build
   step "load images into $cluster '$cluster_name'" step_load
+  step "exercise 1: generate the feedback token Secret" step_feedback_token
   step "exercise 1: deploy v1, 3/3 ready, 3 endpoints" step_deploy_v1
   step "exercise 1: /health, /ready, /predict, /metrics through the Service" step_smoke_v1
+  step "exercise 1: labelled traffic through the Service reaches every pod; no label refused" \
+    step_traffic_reaches_every_pod
   with_controller=false with_prometheus=false step "exercise 2: deploy v2, unready and restarting pods observed" step_deploy_v2
   step "exercise 3: kubectl rollout undo; 3 v1 pods ready again" step_rollback_manual
   step "exercise 3: recovered: MODEL_VERSION v1.0, 3 endpoints" step_verify_recovery

@@ -128,6 +128,8 @@ build() {
     [ -x "$out/$component" ] && cp "$out/$component" "$BIN/"
   done
   all_built || fail "the build ended without all of ${K8S_COMPONENTS[*]} in $out"
+  # The binaries are what is kept: the source tree with its build output is about 3 GB.
+  rm -rf "$src"
   log "built in $((SECONDS - started)) s into $BIN"
 }
 
@@ -569,10 +571,10 @@ iptables_clean() {
   local table chain
   for table in filter nat mangle; do
     # Jumps from the built-in chains into ours and Kubernetes' chains, then the chains themselves.
-    iptables -w -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j (KUBE-|CNI-|LAB-)' | while read -r rule; do
-      # shellcheck disable=SC2086 # the rule is a list of iptables arguments
-      iptables -w -t "$table" ${rule/-A/-D} 2>/dev/null || true
-    done
+    # iptables -S quotes its arguments as a shell would (comments have spaces): eval reads them back.
+    while read -r rule; do
+      eval "iptables -w -t $table ${rule/-A/-D}" 2>/dev/null || true
+    done < <(iptables -w -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j (KUBE-|CNI-|LAB-)' || true)
     for chain in $(iptables -w -t "$table" -S 2>/dev/null | awk '/^-N (KUBE-|CNI-|LAB-)/ {print $2}'); do
       iptables -w -t "$table" -F "$chain" 2>/dev/null || true
     done

@@ -24,7 +24,34 @@ for spec in "${images[@]}"; do
   echo "[test-on-local-cluster] built $tag from $file ($((SECONDS - started)) s)"
 done
 
-trap 'scripts/local-cluster.sh down' EXIT
+# What the cluster may change on the machine, before and after: `down` must leave it as it found it. Docker's own
+# containers (veths, DOCKER chains, overlay mounts) come and go with whatever else runs, so they are left out.
+fingerprint() {
+  machine_state | grep -v -e DOCKER -e docker -e '^veth' -e '/var/lib/docker' -e '/run/docker' || true
+}
+machine_state() {
+  sysctl -n vm.overcommit_memory kernel.panic kernel.panic_on_oops net.ipv4.conf.all.route_localnet \
+    net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables
+  for table in filter nat mangle; do iptables -w -t "$table" -S | grep -v -- '-c [0-9]' | sort; done
+  ip -o link show | sed 's/^[0-9]*: //; s/ .*//' | sort
+  ip netns list | sort
+  awk '{print $5}' /proc/self/mountinfo | grep -v '^/proc/' | sort
+  find /sys/fs/cgroup -maxdepth 2 -type d -name kubepods | sort
+}
+before="$(fingerprint)"
+take_down() {
+  local rc=$?
+  scripts/local-cluster.sh down || rc=1
+  if [ "$(fingerprint)" != "$before" ]; then
+    echo "[test-on-local-cluster] the machine is not as before the cluster:" >&2
+    diff <(echo "$before") <(fingerprint) >&2 || true
+    rc=1
+  else
+    echo "[test-on-local-cluster] after down the machine is as before (kernel settings, iptables, links, netns, mounts, cgroups)"
+  fi
+  exit "$rc"
+}
+trap take_down EXIT
 scripts/local-cluster.sh up
 KUBECONFIG="$(scripts/local-cluster.sh kubeconfig)"
 export KUBECONFIG
