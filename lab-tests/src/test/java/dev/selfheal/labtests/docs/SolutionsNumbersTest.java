@@ -284,11 +284,9 @@ class SolutionsNumbersTest {
         .contains(
             "(%d − 1) × %d s = %d s after the first"
                 .formatted(t.livenessFailures(), t.livenessPeriod(), t.kill()),
-            "%d + %d = %d s after the first failed check on an idle pod"
+            "%d + %d = %d s after the first failed check."
                 .formatted(t.kill(), t.preStopSleep(), t.kill() + t.preStopSleep()),
-            "%d + %d + %d = %d s after it with traffic"
-                .formatted(
-                    t.kill(), t.preStopSleep(), t.drain(), t.kill() + t.preStopSleep() + t.drain()),
+            "waits up to [%d s][v2-shutdown-grace] for requests in flight".formatted(t.drain()),
             "add the %d s until `/health` fails and up to %d s until the first check: %d to %d s"
                 .formatted(
                     t.livenessTimeout(),
