@@ -66,8 +66,27 @@ scripts/docker-engine.sh base-images
 
 mvn -B -ntp verify "$@"
 
+# Every test case Surefire and Failsafe ran, from their reports: "passed failed skipped".
+maven_counts() {
+  local file tests=0 failed=0 skipped=0 t f e s
+  for file in */target/surefire-reports/TEST-*.xml */target/failsafe-reports/TEST-*.xml; do
+    [ -f "$file" ] || continue
+    read -r t f e s < <(sed -n 's/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*errors="\([0-9]*\)"[^>]*skipped="\([0-9]*\)".*/\1 \2 \3 \4/p;
+      s/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*errors="\([0-9]*\)"[^>]*skipped="\([0-9]*\)"[^>]*failures="\([0-9]*\)".*/\1 \4 \2 \3/p' "$file" | head -1)
+    tests=$((tests + ${t:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${s:-0}))
+  done
+  echo "$((tests - failed - skipped)) $failed $skipped"
+}
+read -r passed failed skipped < <(maven_counts)
+
 if [ "${SKIP_CLUSTER:-0}" = "1" ]; then
   echo "SKIP_CLUSTER=1: the lab was not run on a local cluster"
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
   exit 0
 fi
-scripts/test-on-local-cluster.sh
+cluster_log="$(mktemp)"
+scripts/test-on-local-cluster.sh 2>&1 | tee "$cluster_log"
+steps="$(sed -n 's/^  \([0-9]*\) of [0-9]* steps passed in .*/\1/p' "$cluster_log" | tail -1)"
+rm -f "$cluster_log"
+echo "maven tests: $passed passed, $failed failed, $skipped skipped; cluster steps: ${steps:-0} passed"
+echo "tests: $((passed + ${steps:-0})) passed, $failed failed, $skipped skipped"
