@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.transactions.Transaction;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -76,7 +77,7 @@ public final class ModelServerClient {
 
   static Outcome noAnswer(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SocketTimeoutException) {
+      if (isTimeout(cause)) {
         return Outcome.TIMED_OUT;
       }
     }
@@ -90,12 +91,15 @@ public final class ModelServerClient {
    */
   static String describe(Throwable failure) {
     Throwable cause = failure;
-    while (!(cause instanceof SocketTimeoutException)
-        && cause.getCause() != null
-        && cause.getCause() != cause) {
+    while (!isTimeout(cause) && cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
     return cause.toString();
+  }
+
+  /** A lane's socket timeout, or the JDK HttpClient's for a transport built on it. */
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException;
   }
 
   static Outcome classify(int status) {
