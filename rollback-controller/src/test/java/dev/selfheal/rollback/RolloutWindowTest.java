@@ -73,11 +73,12 @@ class RolloutWindowTest {
   @Test
   void reappliedOldReplicaSetIsRolledBackByTheWatch() throws Exception {
     // Exercise 3's controller option: deployment-v2.yaml applied again 25+ minutes after
-    // Exercise 2; the Deployment controller re-uses v2's ReplicaSet, made back then.
+    // Exercise 2; the Deployment controller re-uses v2's ReplicaSet, made back then, and, as a
+    // Progressing condition exists already, reports the scale-up as ReplicaSetUpdated.
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(30));
     seed();
     start(later);
-    condition("FoundNewReplicaSet", later.instant());
+    condition("ReplicaSetUpdated", later.instant());
 
     client.resource(Fixtures.pod(v2, "crash1", 3)).create();
 
