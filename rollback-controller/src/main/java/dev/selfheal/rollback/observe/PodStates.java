@@ -68,22 +68,47 @@ final class PodStates {
   }
 
   /**
-   * Since when the pod has been unready: its {@code Ready} condition's last transition, else its
-   * start, else its creation; null when it is ready.
+   * Since when the pod has run the release and been unready: the later of its {@code Ready}
+   * condition's last transition and the start of its containers (the last to start, as reported by
+   * their running state), so time spent pulling an image or waiting for a node does not count; else
+   * its start, else its creation. Null when it is ready.
    */
   static Instant unreadySince(Pod pod) {
     PodCondition ready = condition(pod, "Ready");
+    Instant since = null;
     if (ready != null) {
       if ("True".equals(ready.getStatus())) {
         return null;
       }
-      Instant t = RolloutTimes.parse(ready.getLastTransitionTime());
-      if (t != null) {
-        return t;
+      since = RolloutTimes.parse(ready.getLastTransitionTime());
+    }
+    if (since == null) {
+      since = RolloutTimes.parse(pod.getStatus().getStartTime());
+    }
+    if (since == null) {
+      since = RolloutTimes.parse(pod.getMetadata().getCreationTimestamp());
+    }
+    Instant started = containersStarted(pod);
+    return started != null && (since == null || started.isAfter(since)) ? started : since;
+  }
+
+  /** When the last of the pod's running containers started, or null when none reports it. */
+  private static Instant containersStarted(Pod pod) {
+    List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
+    Instant latest = null;
+    if (statuses != null) {
+      for (ContainerStatus cs : statuses) {
+        ContainerState state = cs.getState();
+        Instant t =
+            state == null || state.getRunning() == null
+                ? null
+                : RolloutTimes.parse(state.getRunning().getStartedAt());
+        if (t != null && (latest == null || t.isAfter(latest))) {
+          latest = t;
+        }
       }
     }
-    Instant start = RolloutTimes.parse(pod.getStatus().getStartTime());
-    return start != null ? start : RolloutTimes.parse(pod.getMetadata().getCreationTimestamp());
+    return latest;
   }
 
   private static PodCondition condition(Pod pod, String type) {

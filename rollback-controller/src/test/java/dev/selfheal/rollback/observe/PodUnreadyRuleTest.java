@@ -70,6 +70,21 @@ class PodUnreadyRuleTest {
         return p;
       };
 
+  /** Running and unready, its container started {@code pulled} seconds after the pod's creation. */
+  private static Kind startedAfter(int pulled) {
+    return (rs, n) -> {
+      Pod p = RUNNING_UNREADY.apply(rs, n);
+      Instant created = Instant.parse(p.getMetadata().getCreationTimestamp());
+      p.getStatus()
+          .getContainerStatuses()
+          .get(0)
+          .getState()
+          .getRunning()
+          .setStartedAt(created.plusSeconds(pulled).toString());
+      return p;
+    };
+  }
+
   private static Kind waiting(String reason) {
     return (rs, n) -> {
       Pod p = RUNNING_UNREADY.apply(rs, n);
@@ -121,6 +136,18 @@ class PodUnreadyRuleTest {
             List.of(RUNNING_UNREADY, creating, creating),
             false),
         row("running-but-unready below UNREADY_SECONDS", 120, 179, List.of(RUNNING_UNREADY), false),
+        row(
+            "a 150 s image pull, then running-unready for 50 s: the pull does not count",
+            120,
+            200,
+            List.of(startedAfter(150)),
+            false),
+        row(
+            "a 150 s image pull, then running-unready for 180 s",
+            120,
+            330,
+            List.of(startedAfter(150)),
+            true),
         row("running-but-unready past both limits", 120, 200, List.of(RUNNING_UNREADY), true),
         row(
             "running-but-unready at 200 s, before the default progressDeadlineSeconds (600)",
