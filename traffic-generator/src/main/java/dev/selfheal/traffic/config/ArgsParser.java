@@ -23,7 +23,8 @@ public final class ArgsParser {
         --seed N               seed of the transaction stream (default 42)
         --report-every SECONDS progress line interval; 0 prints only the summary (default 10)
         --timeout-ms N         timeout of each request in milliseconds (default 5000)
-        --max-in-flight N      most unanswered requests at once; ticks beyond are skipped (default 32)
+        --max-in-flight N      most unanswered transactions at once, never more than --connections;
+                               ticks beyond are skipped (default 32)
         --connections N        lanes: connections that each carry one transaction at a time, its
                                prediction and then its feedback, so the feedback reaches the pod
                                that predicted (default 8, at most 256)

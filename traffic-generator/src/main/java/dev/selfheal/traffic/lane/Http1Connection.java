@@ -111,8 +111,12 @@ final class Http1Connection implements AutoCloseable {
       head.append("Authorization: Bearer ").append(bearer).append("\r\n");
     }
     head.append("\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    out.write(body);
+    // One write: a request split in two segments can wait for a delayed ACK (Nagle) on the way.
+    byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] request = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+    System.arraycopy(body, 0, request, headBytes.length, body.length);
+    out.write(request);
     out.flush();
     return readAnswer(deadline);
   }

@@ -63,6 +63,8 @@ public final class ConnectionBalancer implements AutoCloseable {
         int pick = Math.floorMod(next.getAndIncrement(), backends.size());
         URI backend = backends.get(pick);
         Socket server = new Socket();
+        client.setTcpNoDelay(true);
+        server.setTcpNoDelay(true);
         server.connect(new InetSocketAddress(backend.getHost(), backend.getPort()), 2000);
         connections.incrementAndGet(pick);
         open.add(client);
