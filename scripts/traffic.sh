@@ -2,6 +2,9 @@
 # Sends realistic, labelled card transactions to the model server: each one to POST /predict, and its true outcome
 # to POST /feedback, at a steady rate, so model_accuracy, the latency and request metrics and the alerts move the way
 # they would under production traffic. Builds the generator (module traffic-generator) on first use.
+# A Service balances connections, not requests: the generator sends on --connections lanes, each carrying a
+# prediction and then its feedback on one connection (so the feedback reaches the pod that predicted), and renews
+# each lane's connection every --reconnect-every transactions so the traffic spreads over every pod (README).
 #
 #   scripts/traffic.sh                                        # the local server of scripts/run.sh, 5/s for 60 s
 #   PORT=9090 scripts/traffic.sh                              # the same, when run.sh was started with PORT=9090

@@ -84,7 +84,8 @@ public final class ControllerApp implements AutoCloseable {
                 config.namespaces(),
                 config.alertNames(),
                 config.cooldown(),
-                config.maxRollbacksPerHour()));
+                config.maxRollbacksPerHour(),
+                config.rolloutWindow()));
     RollbackExecutor executor =
         new RollbackExecutor(client, metrics, config.dryRun(), config.identity(), listener);
     ClusterReader reader = new ClusterReader(client);

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,14 +133,40 @@ class ConflictRetryTest {
     server.expect().get().withPath(PATH).andReturn(200, stale).always();
 
     long start = System.nanoTime();
-    String body =
-        Webhooks.post(app.port(), Webhooks.firing(Instant.now(), Fixtures.HASH_V2), AUTH).body();
+    HttpResponse<String> response =
+        Webhooks.post(app.port(), Webhooks.firing(Instant.now(), Fixtures.HASH_V2), AUTH);
 
-    assertThat(body).contains("\"decision\":\"failed\"", "each of 3 attempts");
+    // A 5xx, so that Alertmanager (which retries only on 5xx) sends the notification again.
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(response.body())
+        .contains("\"code\":\"retry_later\"", "\"decision\":\"failed\"", "each of 3 attempts");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(Webhooks.get(app.port(), "/metrics").body())
         .contains("rollback_controller_rollback_failures_total{reason=\"conflict\"} 3.0");
     assertThat(client.apps().deployments().inNamespace(NS).withName(NAME).get())
         .satisfies(d -> assertThat(d.getSpec().getTemplate()).isEqualTo(Fixtures.template("v2")));
+  }
+
+  @Test
+  void aRollbackRefusedByConflictsHappensOnAlertmanagersRetry() throws Exception {
+    Deployment stale = seed();
+    touch("team.example/touched");
+    // Someone keeps changing the Deployment for the three attempts of the first delivery only.
+    server.expect().get().withPath(PATH).andReturn(200, stale).times(3);
+    String notification = Webhooks.firing(Instant.now(), Fixtures.HASH_V2);
+
+    HttpResponse<String> first = Webhooks.post(app.port(), notification, AUTH);
+
+    assertThat(first.statusCode()).isEqualTo(503);
+    assertThat(first.headers().firstValue("Retry-After")).isPresent();
+    assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v2"));
+
+    // The cause has cleared; Alertmanager sends the same notification again.
+    HttpResponse<String> retry = Webhooks.post(app.port(), notification, AUTH);
+
+    assertThat(retry.statusCode()).isEqualTo(200);
+    assertThat(retry.body()).contains("\"decision\":\"rollback\"");
+    assertThat(deployment().getSpec().getTemplate()).isEqualTo(Fixtures.template("v1"));
   }
 }

@@ -8,8 +8,11 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -123,10 +126,17 @@ public final class Fixtures {
         .endOwnerReference()
         .endMetadata()
         .withNewSpec()
+        .withNodeName("node-1")
         .withContainers(rs.getSpec().getTemplate().getSpec().getContainers())
         .endSpec()
         .withNewStatus()
         .withPhase("Running")
+        .withStartTime(rs.getMetadata().getCreationTimestamp())
+        .addNewCondition()
+        .withType("PodScheduled")
+        .withStatus("True")
+        .withLastTransitionTime(rs.getMetadata().getCreationTimestamp())
+        .endCondition()
         .addNewCondition()
         .withType("Ready")
         .withStatus("True")
@@ -136,9 +146,44 @@ public final class Fixtures {
             new ContainerStatusBuilder()
                 .withName(NAME)
                 .withReady(true)
+                .withStarted(true)
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt(rs.getMetadata().getCreationTimestamp())
+                .endRunning()
+                .endState()
                 .withRestartCount(restarts)
                 .build())
         .endStatus()
         .build();
+  }
+
+  /**
+   * Sets the Deployment's Progressing condition as the Deployment controller writes it: {@code
+   * reason} about {@code replicaSet}, last updated at {@code updated}; the transition time is kept
+   * from long before, as the controller keeps it while the status stays True.
+   */
+  public static void progressing(Deployment d, String reason, Instant updated, String replicaSet) {
+    String message =
+        switch (reason) {
+          case "FoundNewReplicaSet" -> "Found new replica set \"" + replicaSet + "\"";
+          case "NewReplicaSetCreated" -> "Created new replica set \"" + replicaSet + "\"";
+          case "NewReplicaSetAvailable" ->
+              "ReplicaSet \"" + replicaSet + "\" has successfully progressed.";
+          default -> "ReplicaSet \"" + replicaSet + "\" is progressing.";
+        };
+    d.setStatus(
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(d.getMetadata().getGeneration())
+            .withConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("True")
+                    .withReason(reason)
+                    .withMessage(message)
+                    .withLastTransitionTime(updated.minus(Duration.ofDays(60)).toString())
+                    .withLastUpdateTime(updated.toString())
+                    .build())
+            .build());
   }
 }

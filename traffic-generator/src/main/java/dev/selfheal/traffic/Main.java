@@ -1,13 +1,10 @@
 package dev.selfheal.traffic;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.traffic.client.ModelServerClient;
 import dev.selfheal.traffic.config.ArgsParser;
 import dev.selfheal.traffic.config.TrafficConfig;
 import dev.selfheal.traffic.run.TrafficRun;
 import dev.selfheal.traffic.run.TrafficStats;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,20 +59,8 @@ public final class Main {
       return 0;
     }
     TrafficConfig config = parsed.get();
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.requestTimeout())
-            .build();
-    ModelServerClient client =
-        new ModelServerClient(
-            http,
-            new ObjectMapper(),
-            config.baseUrl(),
-            config.requestTimeout(),
-            // The model server's FEEDBACK_TOKEN, when it has one (scripts/traffic.sh finds it).
-            System.getenv("FEEDBACK_TOKEN"));
-    TrafficRun trafficRun = new TrafficRun(config, client, out);
+    // The model server's FEEDBACK_TOKEN, when it has one (scripts/traffic.sh finds it).
+    TrafficRun trafficRun = new TrafficRun(config, System.getenv("FEEDBACK_TOKEN"), out);
     onStart.started(trafficRun);
     TrafficStats.Snapshot result = trafficRun.run();
     if (result.ok() == 0) {

@@ -15,6 +15,7 @@ import dev.selfheal.rollback.config.ControllerConfig;
 import dev.selfheal.traffic.client.ModelServerClient;
 import dev.selfheal.traffic.client.Outcome;
 import dev.selfheal.traffic.client.PredictResult;
+import dev.selfheal.traffic.client.Transport;
 import dev.selfheal.traffic.run.TransactionSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -36,6 +37,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -381,11 +384,20 @@ public final class SelfHealingRun implements AutoCloseable {
   }
 
   private ModelServerClient clientFor(ModelServerProcess server) {
-    return new ModelServerClient(
-        http,
-        HttpJson.mapper(),
-        URI.create("http://127.0.0.1:" + server.port()),
-        Duration.ofSeconds(5));
+    // Over the shared JDK client: one process per "pod", so no balancer can split a prediction
+    // from its feedback, and overlapping requests need a pool rather than one lane.
+    URI base = URI.create("http://127.0.0.1:" + server.port());
+    Transport pooled =
+        (path, body, bearer) ->
+            http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Transport.Answer(r.statusCode(), r.body()));
+    return new ModelServerClient(pooled, HttpJson.mapper(), null);
   }
 
   private ModelServerProcess modelServer(String version) {

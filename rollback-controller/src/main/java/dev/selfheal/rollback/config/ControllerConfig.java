@@ -31,9 +31,10 @@ import java.util.regex.Pattern;
  * @param watchEnabled run the failed-rollout watch ({@code WATCH_ENABLED})
  * @param crashLoopRestarts restarts of a new-revision container that count as a crash loop ({@code
  *     CRASHLOOP_RESTARTS})
- * @param unreadyAfter how long a new-revision pod may stay unready ({@code UNREADY_SECONDS})
- * @param rolloutWindow how long after a revision is created pod signals still count as a failed
- *     rollout ({@code ROLLOUT_WINDOW_SECONDS})
+ * @param unreadyAfter how long half the new revision's started pods may stay unready, raised to the
+ *     Deployment's progressDeadlineSeconds ({@code UNREADY_SECONDS})
+ * @param rolloutWindow how long after the current revision's rollout last moved (its Progressing
+ *     condition) pod signals and alerts still count ({@code ROLLOUT_WINDOW_SECONDS})
  * @param resync period of the watch's re-evaluation of every watched Deployment ({@code
  *     RESYNC_SECONDS})
  * @param leaderElection take part in leader election through a Lease ({@code LEADER_ELECTION})

@@ -47,6 +47,9 @@ import org.slf4j.MDC;
  */
 public final class Reconciler implements AutoCloseable {
 
+  /** The decision of a trigger that could not be decided or acted on; a retry may succeed. */
+  public static final String FAILED = "failed";
+
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final int STRIPES = 64;
   private static final int MAX_REPORTED = 10_000;
@@ -276,7 +279,7 @@ public final class Reconciler implements AutoCloseable {
       } catch (KubernetesClientException e) {
         metrics.failure("read_failed");
         LOG.warn("Could not resolve pod {}/{}: {}", ns, pod, LogSafe.clean(e.getMessage()));
-        return new Outcome(ns, deployment, description, "failed", "could not read pod " + pod);
+        return new Outcome(ns, deployment, description, FAILED, "could not read pod " + pod);
       }
       if (owner.problem() == null) {
         deployment = owner.deployment();
@@ -328,7 +331,7 @@ public final class Reconciler implements AutoCloseable {
               conflictRetry.getRetryConfig().getMaxAttempts());
           return outcome(
               trigger,
-              "failed",
+              FAILED,
               "the Deployment changed during each of "
                   + conflictRetry.getRetryConfig().getMaxAttempts()
                   + " attempts (HTTP 409); the next notification decides again");
@@ -356,7 +359,7 @@ public final class Reconciler implements AutoCloseable {
       metrics.failure("read_failed");
       LOG.warn("Could not read deployment state: {}", LogSafe.clean(e.getMessage()));
       return new Attempt(
-          outcome(trigger, "failed", "could not read the Deployment: HTTP " + e.getCode()), false);
+          outcome(trigger, FAILED, "could not read the Deployment: HTTP " + e.getCode()), false);
     }
     Instant now = clock.instant();
     Memory known =
@@ -390,7 +393,7 @@ public final class Reconciler implements AutoCloseable {
       }
       case FAILED -> {
         memory.release(deployment, now);
-        return new Attempt(outcome(trigger, "failed", "patch failed: " + decision.detail()), false);
+        return new Attempt(outcome(trigger, FAILED, "patch failed: " + decision.detail()), false);
       }
       default -> {
         boolean dryRun = result == RollbackExecutor.Result.DRY_RUN;

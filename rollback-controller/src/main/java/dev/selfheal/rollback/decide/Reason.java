@@ -14,6 +14,7 @@ public enum Reason {
   REVISION_UNKNOWN("revision_unknown"),
   STALE_REVISION("stale_revision"),
   STALE_ALERT("stale_alert"),
+  OUTSIDE_ROLLOUT_WINDOW("outside_rollout_window"),
   NO_PREVIOUS_REVISION("no_previous_revision"),
   ALREADY_AT_TARGET("already_at_target"),
   PING_PONG("ping_pong"),

@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -139,12 +137,17 @@ public final class RollbackDecider {
               + " but the current one is "
               + from.replicaSet());
     }
+    Instant becameCurrent = RolloutTimes.becameCurrent(deployment, current.get());
     if (trigger.startsAt() != null) {
-      Instant created = creationOf(current.get());
-      if (created != null && trigger.startsAt().isBefore(created)) {
+      if (becameCurrent != null && trigger.startsAt().isBefore(becameCurrent)) {
         return Decision.ignore(
             Reason.STALE_ALERT,
-            "alert started at " + trigger.startsAt() + ", before revision " + from.number());
+            "alert started at "
+                + trigger.startsAt()
+                + ", before revision "
+                + from.number()
+                + " became current at "
+                + becameCurrent);
       }
       if (memory.last() != null && trigger.startsAt().isBefore(memory.last().time())) {
         return Decision.ignore(
@@ -154,6 +157,20 @@ public final class RollbackDecider {
                 + ", before the last rollback at "
                 + memory.last().time());
       }
+    }
+    Instant lastStep = RolloutTimes.lastRolloutStep(deployment, current.get());
+    if (lastStep != null && now.isAfter(lastStep.plus(policy.rolloutWindow()))) {
+      return Decision.ignore(
+          Reason.OUTSIDE_ROLLOUT_WINDOW,
+          "revision "
+              + from.number()
+              + " has been current since "
+              + becameCurrent
+              + " and its rollout last moved at "
+              + lastStep
+              + ", more than ROLLOUT_WINDOW_SECONDS ("
+              + policy.rolloutWindow().toSeconds()
+              + " s) ago: only a rollout's own revision is rolled back");
     }
     Optional<ReplicaSet> previous =
         owned.stream()
@@ -218,17 +235,5 @@ public final class RollbackDecider {
             + " ("
             + to.replicaSet()
             + ")");
-  }
-
-  private static Instant creationOf(ReplicaSet rs) {
-    String ts = rs.getMetadata().getCreationTimestamp();
-    if (ts == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(ts).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -1,15 +1,14 @@
 package dev.selfheal.rollback.observe;
 
+import dev.selfheal.rollback.decide.RolloutTimes;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,9 +19,11 @@ import java.util.stream.Stream;
 /**
  * Pure detection of a failed rollout from a Deployment, its current ReplicaSet and that
  * ReplicaSet's pods. Three signals: the Deployment controller's {@code ProgressDeadlineExceeded}
- * condition; a container of the new revision crash-looping; a pod of the new revision unready for
- * too long. Pod signals only count within the rollout window after the ReplicaSet was created, so a
- * long-running healthy revision is never rolled back for a transient outage.
+ * condition (the primary signal); a container of the new revision crash-looping; half the new
+ * revision's pods that have run but stayed unready for too long. Pod signals only count within the
+ * rollout window after the rollout's last step (see {@link RolloutTimes}), so a long-running
+ * healthy revision is never rolled back for a transient outage, and a re-used ReplicaSet gets a new
+ * window when it becomes current again.
  */
 public final class RolloutHealth {
 
@@ -36,6 +37,9 @@ public final class RolloutHealth {
   public static final String UNREADY = "PodsUnready";
 
   // The Deployment controller's message: ReplicaSet "name" has timed out progressing.
+  /** The API server's default {@code progressDeadlineSeconds}. */
+  private static final int DEFAULT_PROGRESS_DEADLINE = 600;
+
   private static final Pattern RS_IN_MESSAGE = Pattern.compile("ReplicaSet \"([^\"]+)\"");
 
   private final int crashLoopRestarts;
@@ -46,8 +50,9 @@ public final class RolloutHealth {
    * Creates a detector.
    *
    * @param crashLoopRestarts restart count at which a container counts as crash-looping
-   * @param unreadyAfter how long a pod may stay unready
-   * @param rolloutWindow how long after its creation a ReplicaSet's pods are judged
+   * @param unreadyAfter how long a pod may stay unready (never less than the Deployment's
+   *     progressDeadlineSeconds)
+   * @param rolloutWindow how long after the rollout's last step the new revision's pods are judged
    */
   public RolloutHealth(int crashLoopRestarts, Duration unreadyAfter, Duration rolloutWindow) {
     this.crashLoopRestarts = crashLoopRestarts;
@@ -85,16 +90,16 @@ public final class RolloutHealth {
     if (deadline.isPresent() || current == null) {
       return deadline;
     }
-    Instant created = parse(current.getMetadata().getCreationTimestamp());
-    if (created != null && now.isAfter(created.plus(rolloutWindow))) {
+    Instant lastStep = RolloutTimes.lastRolloutStep(deployment, current);
+    if (lastStep != null && now.isAfter(lastStep.plus(rolloutWindow))) {
       return Optional.empty();
     }
     String rsName = current.getMetadata().getName();
-    for (Pod pod : pods) {
-      if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null) {
-        continue;
-      }
-      String podName = pod.getMetadata().getName();
+    List<Pod> live =
+        pods.stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null)
+            .toList();
+    for (Pod pod : live) {
       Optional<ContainerStatus> looping =
           statuses(pod)
               .filter(
@@ -112,18 +117,61 @@ public final class RolloutHealth {
                 "container "
                     + looping.get().getName()
                     + " of pod "
-                    + podName
+                    + pod.getMetadata().getName()
                     + " restarted "
                     + looping.get().getRestartCount()
                     + " times"));
       }
-      Instant unreadySince = unreadySince(pod);
-      if (unreadySince != null && !now.isBefore(unreadySince.plus(unreadyAfter))) {
-        return Optional.of(
-            new Failure(UNREADY, rsName, "pod " + podName + " unready since " + unreadySince));
+    }
+    return unready(deployment, rsName, live, now);
+  }
+
+  /**
+   * The pod-unready rule: at least half the new revision's pods (and at least one) have run and
+   * stayed unready for {@code UNREADY_SECONDS}, and never less than the Deployment's own {@code
+   * progressDeadlineSeconds}. Pods not yet scheduled and pods whose containers are still being
+   * created are not judged: they have not run the release.
+   */
+  private Optional<Failure> unready(
+      Deployment deployment, String rsName, List<Pod> live, Instant now) {
+    Duration limit = unreadyLimit(deployment);
+    List<String> unready = new ArrayList<>();
+    Instant since = null;
+    for (Pod pod : live) {
+      if (!PodStates.scheduled(pod) || PodStates.stillStarting(pod)) {
+        continue;
+      }
+      Instant t = PodStates.unreadySince(pod);
+      if (t != null && !now.isBefore(t.plus(limit))) {
+        unready.add(pod.getMetadata().getName());
+        since = since == null || t.isBefore(since) ? t : since;
       }
     }
-    return Optional.empty();
+    int needed = Math.max(1, (live.size() + 1) / 2);
+    if (unready.isEmpty() || unready.size() < needed) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Failure(
+            UNREADY,
+            rsName,
+            unready.size()
+                + " of "
+                + live.size()
+                + " pods unready for "
+                + limit.toSeconds()
+                + " s or more (since "
+                + since
+                + "): "
+                + String.join(", ", unready)));
+  }
+
+  /** UNREADY_SECONDS, raised to the Deployment's progressDeadlineSeconds (default 600). */
+  Duration unreadyLimit(Deployment deployment) {
+    Integer seconds =
+        deployment.getSpec() == null ? null : deployment.getSpec().getProgressDeadlineSeconds();
+    Duration deadline = Duration.ofSeconds(seconds == null ? DEFAULT_PROGRESS_DEADLINE : seconds);
+    return deadline.compareTo(unreadyAfter) > 0 ? deadline : unreadyAfter;
   }
 
   private static Optional<Failure> progressDeadline(Deployment deployment, ReplicaSet current) {
@@ -160,35 +208,5 @@ public final class RolloutHealth {
             ? Stream.empty()
             : pod.getStatus().getInitContainerStatuses().stream();
     return Stream.concat(main, init);
-  }
-
-  /** When the pod became unready, or null when it is ready. */
-  private static Instant unreadySince(Pod pod) {
-    List<PodCondition> conditions = pod.getStatus().getConditions();
-    if (conditions != null) {
-      for (PodCondition c : conditions) {
-        if ("Ready".equals(c.getType())) {
-          if ("True".equals(c.getStatus())) {
-            return null;
-          }
-          Instant t = parse(c.getLastTransitionTime());
-          if (t != null) {
-            return t;
-          }
-        }
-      }
-    }
-    return parse(pod.getMetadata().getCreationTimestamp());
-  }
-
-  static Instant parse(String timestamp) {
-    if (timestamp == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(timestamp).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -44,7 +44,12 @@ class RollbackPatchTest {
 
   private Decision decision(Deployment d, List<ReplicaSet> rss, Instant now) {
     return new RollbackDecider(
-            new RollbackPolicy(Set.of("default"), Set.of("ModelDegraded"), Duration.ZERO, 5))
+            new RollbackPolicy(
+                Set.of("default"),
+                Set.of("ModelDegraded"),
+                Duration.ZERO,
+                5,
+                Duration.ofMinutes(15)))
         .decide(d, rss, ALERT, Memory.empty(), now);
   }
 

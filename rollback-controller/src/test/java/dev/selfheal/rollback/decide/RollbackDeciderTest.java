@@ -32,7 +32,11 @@ class RollbackDeciderTest {
   private static final Instant V2_CREATED = NOW.minus(Duration.ofMinutes(10));
   private static final RollbackPolicy POLICY =
       new RollbackPolicy(
-          Set.of(NS), Set.of("ModelAccuracyLow", "ModelDegraded"), Duration.ofMinutes(10), 3);
+          Set.of(NS),
+          Set.of("ModelAccuracyLow", "ModelDegraded"),
+          Duration.ofMinutes(10),
+          3,
+          Duration.ofMinutes(15));
 
   /** Mutable inputs of one row. */
   static final class Situation {
@@ -144,6 +148,57 @@ class RollbackDeciderTest {
               s.now = NOW.plus(Duration.ofHours(1));
             },
             "stale_alert"),
+        row(
+            "alert about a revision current for 30 days does not roll it back",
+            s -> {
+              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofDays(30))));
+              Fixtures.progressing(
+                  s.deployment,
+                  "NewReplicaSetAvailable",
+                  NOW.minus(Duration.ofDays(30)).plusSeconds(90),
+                  RS_V2);
+            },
+            "outside_rollout_window"),
+        row(
+            "without a Progressing condition the window counts from the ReplicaSet's creation",
+            s -> s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minusSeconds(901))),
+            "outside_rollout_window"),
+        row(
+            "re-applied old ReplicaSet: FoundNewReplicaSet opens a new window",
+            s -> {
+              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
+              Fixtures.progressing(
+                  s.deployment, "FoundNewReplicaSet", NOW.minusSeconds(300), RS_V2);
+              s.trigger =
+                  Trigger.alert(
+                      "ModelAccuracyLow", NS, NAME, null, HASH_V2, NOW.minusSeconds(60), true);
+            },
+            "rollback"),
+        row(
+            "alert that started before an old ReplicaSet was re-applied is stale",
+            s -> {
+              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
+              Fixtures.progressing(
+                  s.deployment, "FoundNewReplicaSet", NOW.minusSeconds(300), RS_V2);
+              s.trigger =
+                  Trigger.alert(
+                      "ModelAccuracyLow", NS, NAME, null, HASH_V2, NOW.minusSeconds(1200), true);
+            },
+            "stale_alert"),
+        row(
+            "a slow rollout's progress keeps the window open",
+            s -> {
+              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
+              Fixtures.progressing(s.deployment, "ReplicaSetUpdated", NOW.minusSeconds(60), RS_V2);
+            },
+            "rollback"),
+        row(
+            "a Progressing condition about another ReplicaSet is not this revision's",
+            s -> {
+              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
+              Fixtures.progressing(s.deployment, "FoundNewReplicaSet", NOW.minusSeconds(60), RS_V1);
+            },
+            "outside_rollout_window"),
         row(
             "only one revision: nothing to roll back to",
             s -> s.replicaSets.remove(0),

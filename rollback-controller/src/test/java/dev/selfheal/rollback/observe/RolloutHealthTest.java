@@ -103,11 +103,12 @@ class RolloutHealthTest {
 
   @Test
   void unreadyLongerThanTheLimitIsAFailure() {
+    deployment.getSpec().setProgressDeadlineSeconds(60);
     Pod pod = Fixtures.pod(v2, "a", 0);
-    pod.getStatus().getConditions().get(0).setStatus("False");
-    pod.getStatus().getConditions().get(0).setLastTransitionTime(NOW.minusSeconds(119).toString());
+    pod.getStatus().getConditions().get(1).setStatus("False");
+    pod.getStatus().getConditions().get(1).setLastTransitionTime(NOW.minusSeconds(119).toString());
     assertThat(health.assess(deployment, v2, List.of(pod), NOW)).isEmpty();
-    pod.getStatus().getConditions().get(0).setLastTransitionTime(NOW.minusSeconds(120).toString());
+    pod.getStatus().getConditions().get(1).setLastTransitionTime(NOW.minusSeconds(120).toString());
     assertThat(health.assess(deployment, v2, List.of(pod), NOW))
         .hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo(RolloutHealth.UNREADY));
   }
@@ -122,6 +123,40 @@ class RolloutHealthTest {
   @Test
   void podSignalsOutsideTheRolloutWindowDoNotCount() {
     Instant later = CREATED.plus(Duration.ofMinutes(16));
+    assertThat(health.assess(deployment, v2, List.of(Fixtures.pod(v2, "a", 9)), later)).isEmpty();
+  }
+
+  @Test
+  void reappliedOldReplicaSetGetsANewWindowFromFoundNewReplicaSet() {
+    // Exercise 3's controller option: deployment-v2.yaml applied again 25 minutes after Exercise
+    // 2 re-uses the v2 ReplicaSet created then.
+    Instant later = CREATED.plus(Duration.ofMinutes(25));
+    Pod looping = Fixtures.pod(v2, "a", 3);
+    assertThat(health.assess(deployment, v2, List.of(looping), later)).isEmpty();
+    Fixtures.progressing(deployment, "FoundNewReplicaSet", later.minusSeconds(90), Fixtures.RS_V2);
+    assertThat(health.assess(deployment, v2, List.of(looping), later))
+        .hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo(RolloutHealth.CRASH_LOOP));
+  }
+
+  @Test
+  void progressOfTheRolloutKeepsTheWindowOpen() {
+    Instant later = CREATED.plus(Duration.ofMinutes(25));
+    Fixtures.progressing(deployment, "ReplicaSetUpdated", later.minusSeconds(60), Fixtures.RS_V2);
+    assertThat(health.assess(deployment, v2, List.of(Fixtures.pod(v2, "a", 3)), later)).isPresent();
+  }
+
+  @Test
+  void aConditionAboutAnotherReplicaSetDoesNotOpenTheWindow() {
+    Instant later = CREATED.plus(Duration.ofMinutes(25));
+    Fixtures.progressing(deployment, "FoundNewReplicaSet", later.minusSeconds(60), Fixtures.RS_V1);
+    assertThat(health.assess(deployment, v2, List.of(Fixtures.pod(v2, "a", 3)), later)).isEmpty();
+  }
+
+  @Test
+  void longStableRevisionIsNotJudged() {
+    Instant later = CREATED.plus(Duration.ofDays(30));
+    Fixtures.progressing(
+        deployment, "NewReplicaSetAvailable", CREATED.plusSeconds(60), Fixtures.RS_V2);
     assertThat(health.assess(deployment, v2, List.of(Fixtures.pod(v2, "a", 9)), later)).isEmpty();
   }
 

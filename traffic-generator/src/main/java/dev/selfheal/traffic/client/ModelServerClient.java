@@ -3,84 +3,65 @@ package dev.selfheal.traffic.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.transactions.Transaction;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Calls {@code POST /predict} and {@code POST /feedback} asynchronously with the JDK HttpClient.
+ * Calls {@code POST /predict} and {@code POST /feedback} through a {@link Transport} (a {@link
+ * dev.selfheal.traffic.lane.Lane}: one connection, so the feedback reaches the pod that predicted),
+ * and classifies every answer.
  */
 public final class ModelServerClient {
 
-  private final HttpClient http;
+  private final Transport transport;
   private final ObjectMapper json;
-  private final URI predictUri;
-  private final URI feedbackUri;
-  private final Duration timeout;
   private final String feedbackToken;
 
   /**
-   * Creates a client for the server at {@code baseUrl} that sends feedback without a token.
+   * Creates a client.
    *
-   * @param baseUrl e.g. {@code http://localhost:8080}, without a trailing slash
-   * @param timeout timeout of each request
-   */
-  public ModelServerClient(HttpClient http, ObjectMapper json, URI baseUrl, Duration timeout) {
-    this(http, json, baseUrl, timeout, null);
-  }
-
-  /**
-   * Creates a client for the server at {@code baseUrl}.
-   *
-   * @param baseUrl e.g. {@code http://localhost:8080}, without a trailing slash
-   * @param timeout timeout of each request
+   * @param transport where requests go
+   * @param json the mapper for bodies
    * @param feedbackToken the server's {@code FEEDBACK_TOKEN}, sent as a bearer token with each
    *     feedback; null or blank for none
    */
-  public ModelServerClient(
-      HttpClient http, ObjectMapper json, URI baseUrl, Duration timeout, String feedbackToken) {
-    this.http = http;
+  public ModelServerClient(Transport transport, ObjectMapper json, String feedbackToken) {
+    this.transport = transport;
     this.json = json;
-    this.predictUri = URI.create(baseUrl + "/predict");
-    this.feedbackUri = URI.create(baseUrl + "/feedback");
-    this.timeout = timeout;
     this.feedbackToken =
         feedbackToken == null || feedbackToken.isBlank() ? null : feedbackToken.trim();
   }
 
   /** Scores one transaction; never completes exceptionally. */
   public CompletableFuture<PredictResult> predict(Transaction transaction) {
-    return http.sendAsync(post(predictUri, PredictRequest.of(transaction), null), bodyAsString())
+    return post("/predict", PredictRequest.of(transaction), null)
         .handle(
             (response, failure) -> {
               if (failure != null) {
                 return PredictResult.failed(noAnswer(failure), 0, describe(failure));
               }
-              Outcome outcome = classify(response.statusCode());
+              Outcome outcome = classify(response.status());
               if (outcome != Outcome.OK) {
                 return PredictResult.failed(
                     outcome,
-                    response.statusCode(),
-                    "HTTP " + response.statusCode() + " " + response.body());
+                    response.status(),
+                    "HTTP " + response.status() + " " + response.body());
               }
               try {
                 PredictResponse body = json.readValue(response.body(), PredictResponse.class);
                 if (body.predictionId() == null || body.prediction() == null) {
                   return PredictResult.failed(
                       Outcome.SERVER_ERROR,
-                      response.statusCode(),
+                      response.status(),
                       "answer without prediction_id or prediction");
                 }
-                return PredictResult.ok(response.statusCode(), body);
+                return PredictResult.ok(response.status(), body);
               } catch (JsonProcessingException e) {
                 // A 2xx that is not the documented JSON is a server fault from the client's view.
                 return PredictResult.failed(
                     Outcome.SERVER_ERROR,
-                    response.statusCode(),
+                    response.status(),
                     "answer is not JSON: " + e.getOriginalMessage());
               }
             });
@@ -88,17 +69,15 @@ public final class ModelServerClient {
 
   /** Sends the true outcome of a prediction; never completes exceptionally. */
   public CompletableFuture<Outcome> feedback(String predictionId, boolean fraud) {
-    return http.sendAsync(
-            post(feedbackUri, FeedbackRequest.of(predictionId, fraud), feedbackToken),
-            bodyAsString())
+    return post("/feedback", FeedbackRequest.of(predictionId, fraud), feedbackToken)
         .handle(
             (response, failure) ->
-                failure != null ? Outcome.UNREACHABLE : classify(response.statusCode()));
+                failure != null ? Outcome.UNREACHABLE : classify(response.status()));
   }
 
   static Outcome noAnswer(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof HttpTimeoutException) {
+      if (isTimeout(cause)) {
         return Outcome.TIMED_OUT;
       }
     }
@@ -112,12 +91,15 @@ public final class ModelServerClient {
    */
   static String describe(Throwable failure) {
     Throwable cause = failure;
-    while (!(cause instanceof HttpTimeoutException)
-        && cause.getCause() != null
-        && cause.getCause() != cause) {
+    while (!isTimeout(cause) && cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
     return cause.toString();
+  }
+
+  /** A lane's socket timeout, or the JDK HttpClient's for a transport built on it. */
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException;
   }
 
   static Outcome classify(int status) {
@@ -133,25 +115,14 @@ public final class ModelServerClient {
     return Outcome.SERVER_ERROR;
   }
 
-  private HttpRequest post(URI uri, Object body, String bearer) {
+  private CompletableFuture<Transport.Answer> post(String path, Object body, String bearer) {
+    byte[] bytes;
     try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri)
-              .timeout(timeout)
-              .header("Content-Type", "application/json")
-              .header("Accept", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
-      if (bearer != null) {
-        request.header("Authorization", "Bearer " + bearer);
-      }
-      return request.build();
+      bytes = json.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       // Our own records always serialise; reaching this is a programming error.
       throw new IllegalStateException("cannot serialise " + body, e);
     }
-  }
-
-  private static HttpResponse.BodyHandler<String> bodyAsString() {
-    return HttpResponse.BodyHandlers.ofString();
+    return transport.post(path, bytes, bearer);
   }
 }

@@ -23,7 +23,14 @@ public final class ArgsParser {
         --seed N               seed of the transaction stream (default 42)
         --report-every SECONDS progress line interval; 0 prints only the summary (default 10)
         --timeout-ms N         timeout of each request in milliseconds (default 5000)
-        --max-in-flight N      most unanswered requests at once; ticks beyond are skipped (default 32)
+        --max-in-flight N      most unanswered transactions at once, never more than --connections;
+                               ticks beyond are skipped (default 32)
+        --connections N        lanes: connections that each carry one transaction at a time, its
+                               prediction and then its feedback, so the feedback reaches the pod
+                               that predicted (default 8, at most 256)
+        --reconnect-every N    transactions after which a lane opens a new connection, so that a
+                               Service, which balances connections and not requests, spreads the
+                               traffic over every pod; 0 keeps each connection (default 10)
         -h, --help             show this help
 
       Environment:
@@ -53,6 +60,8 @@ public final class ArgsParser {
     Duration reportEvery = d.reportEvery();
     Duration timeout = d.requestTimeout();
     int maxInFlight = d.maxInFlight();
+    int connections = d.connections();
+    int reconnectEvery = d.reconnectEvery();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("-h") || option.equals("--help")) {
@@ -70,12 +79,28 @@ public final class ArgsParser {
         case "--timeout-ms" -> timeout = Duration.ofMillis(whole(option, value));
         case "--max-in-flight" ->
             maxInFlight = (int) Math.max(0, Math.min(Integer.MAX_VALUE, whole(option, value)));
+        case "--connections" -> connections = clamp(whole(option, value));
+        case "--reconnect-every" -> reconnectEvery = clamp(whole(option, value));
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
     return Optional.of(
         new TrafficConfig(
-            url, rate, duration, feedbackRatio, seed, reportEvery, timeout, maxInFlight));
+            url,
+            rate,
+            duration,
+            feedbackRatio,
+            seed,
+            reportEvery,
+            timeout,
+            maxInFlight,
+            connections,
+            reconnectEvery));
+  }
+
+  /** Out-of-range values stay out of range, for the record's message to name them. */
+  private static int clamp(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
   }
 
   private static String valueOf(String[] args, int i) {

@@ -14,6 +14,10 @@ import java.time.Duration;
  * @param reportEvery interval of the progress lines; {@link Duration#ZERO} prints only the summary
  * @param requestTimeout timeout of each HTTP request
  * @param maxInFlight most requests waiting for an answer at once; further ticks are skipped
+ * @param connections lanes: connections each carrying one transaction (a prediction and its
+ *     feedback) at a time
+ * @param reconnectEvery transactions after which a lane closes its connection and opens a new one
+ *     (so a Service's per-connection balancing spreads the lanes over the pods); 0 never
  */
 public record TrafficConfig(
     URI baseUrl,
@@ -23,7 +27,18 @@ public record TrafficConfig(
     long seed,
     Duration reportEvery,
     Duration requestTimeout,
-    int maxInFlight) {
+    int maxInFlight,
+    int connections,
+    int reconnectEvery) {
+
+  /** Default number of lanes (connections). */
+  public static final int DEFAULT_CONNECTIONS = 8;
+
+  /** Default transactions per connection before a lane reconnects. */
+  public static final int DEFAULT_RECONNECT_EVERY = 10;
+
+  /** Most lanes: each is a thread and a connection. */
+  public static final int MAX_CONNECTIONS = 256;
 
   /** Highest accepted rate: the generator is a lab tool, not a load tester (bench/ has those). */
   public static final double MAX_RATE = 1000;
@@ -56,10 +71,40 @@ public record TrafficConfig(
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("--max-in-flight must be >= 1, was " + maxInFlight);
     }
+    if (connections < 1 || connections > MAX_CONNECTIONS) {
+      throw new IllegalArgumentException(
+          "--connections must be 1 to " + MAX_CONNECTIONS + ", was " + connections);
+    }
+    if (reconnectEvery < 0) {
+      throw new IllegalArgumentException("--reconnect-every must be >= 0, was " + reconnectEvery);
+    }
     String text = baseUrl.toString();
     if (text.endsWith("/")) {
       baseUrl = URI.create(text.substring(0, text.length() - 1));
     }
+  }
+
+  /** A configuration with the default lanes. */
+  public TrafficConfig(
+      URI baseUrl,
+      double ratePerSecond,
+      Duration duration,
+      double feedbackRatio,
+      long seed,
+      Duration reportEvery,
+      Duration requestTimeout,
+      int maxInFlight) {
+    this(
+        baseUrl,
+        ratePerSecond,
+        duration,
+        feedbackRatio,
+        seed,
+        reportEvery,
+        requestTimeout,
+        maxInFlight,
+        DEFAULT_CONNECTIONS,
+        DEFAULT_RECONNECT_EVERY);
   }
 
   /** The defaults, as {@code --help} prints them. */

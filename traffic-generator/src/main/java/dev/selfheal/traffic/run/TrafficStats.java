@@ -35,7 +35,10 @@ public final class TrafficStats {
     sent.increment();
   }
 
-  /** A tick was skipped because {@code --max-in-flight} requests were still unanswered. */
+  /**
+   * A tick was skipped: every lane carried a transaction, or {@code --max-in-flight} transactions
+   * were still unanswered.
+   */
   public void skipped() {
     skipped.increment();
   }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.selfheal.traffic.lane.Lane;
 import dev.selfheal.transactions.MerchantCategory;
 import dev.selfheal.transactions.Transaction;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -51,10 +51,11 @@ class FeedbackTokenClientTest {
 
   private ModelServerClient client(String token) {
     return new ModelServerClient(
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+        new Lane(
+            "test-lane",
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            Duration.ofSeconds(2)),
         new ObjectMapper(),
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-        Duration.ofSeconds(2),
         token);
   }
 

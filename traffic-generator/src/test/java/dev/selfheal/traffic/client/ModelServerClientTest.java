@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.selfheal.traffic.lane.Lane;
 import dev.selfheal.transactions.MerchantCategory;
 import dev.selfheal.transactions.Transaction;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -55,10 +55,12 @@ class ModelServerClientTest {
     server.start();
     client =
         new ModelServerClient(
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+            new Lane(
+                "test-lane",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                Duration.ofSeconds(2)),
             json,
-            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
-            Duration.ofSeconds(2));
+            null);
   }
 
   @AfterEach
@@ -137,16 +139,18 @@ class ModelServerClientTest {
         });
     ModelServerClient impatient =
         new ModelServerClient(
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
+            new Lane(
+                "impatient-lane",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stuck"),
+                Duration.ofMillis(200)),
             json,
-            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stuck"),
-            Duration.ofMillis(200));
+            null);
 
     PredictResult result = impatient.predict(TRANSACTION).get();
     stuck.countDown();
 
     assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
-    assertThat(result.detail()).contains("HttpTimeoutException");
+    assertThat(result.detail()).contains("SocketTimeoutException");
   }
 
   @Test
@@ -164,11 +168,11 @@ class ModelServerClientTest {
   void aTimeoutIsDescribedAsTheTimeoutNotAsTheConnectionClosedAfterIt() {
     Throwable chain =
         new java.util.concurrent.CompletionException(
-            new java.net.http.HttpTimeoutException("request timed out")
+            new java.net.SocketTimeoutException("request timed out")
                 .initCause(new IOException("connection closed locally")));
 
     assertThat(ModelServerClient.describe(chain))
-        .isEqualTo("java.net.http.HttpTimeoutException: request timed out");
+        .isEqualTo("java.net.SocketTimeoutException: request timed out");
     assertThat(ModelServerClient.noAnswer(chain)).isEqualTo(Outcome.TIMED_OUT);
     assertThat(
             ModelServerClient.describe(

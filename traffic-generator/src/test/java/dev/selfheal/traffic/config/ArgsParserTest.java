@@ -26,7 +26,9 @@ class ArgsParserTest {
                 "--seed", "7",
                 "--report-every", "3",
                 "--timeout-ms", "750",
-                "--max-in-flight", "4")
+                "--max-in-flight", "4",
+                "--connections", "3",
+                "--reconnect-every", "0")
             .orElseThrow();
 
     assertThat(config)
@@ -39,7 +41,9 @@ class ArgsParserTest {
                 7,
                 Duration.ofSeconds(3),
                 Duration.ofMillis(750),
-                4));
+                4,
+                3,
+                0));
     assertThat(config.endpoint("/predict"))
         .isEqualTo(URI.create("http://192.168.49.2:30080/predict"));
   }
@@ -49,7 +53,14 @@ class ArgsParserTest {
     assertThat(ArgsParser.parse("--rate", "3", "--help")).isEmpty();
     assertThat(ArgsParser.parse("-h")).isEmpty();
     assertThat(ArgsParser.USAGE)
-        .contains("--url", "--rate", "--duration", "--feedback-ratio", "FEEDBACK_TOKEN");
+        .contains(
+            "--url",
+            "--rate",
+            "--duration",
+            "--feedback-ratio",
+            "--connections",
+            "--reconnect-every",
+            "FEEDBACK_TOKEN");
   }
 
   @Test
@@ -103,6 +114,15 @@ class ArgsParserTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> ArgsParser.parse("--max-in-flight", "0"))
         .withMessageStartingWith("--max-in-flight must be >= 1");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ArgsParser.parse("--connections", "0"))
+        .withMessageStartingWith("--connections must be 1 to 256");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ArgsParser.parse("--connections", "99999999999"))
+        .withMessageStartingWith("--connections must be 1 to 256");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ArgsParser.parse("--reconnect-every", "-1"))
+        .withMessageStartingWith("--reconnect-every must be >= 0");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> ArgsParser.parse("--url", "ftp://host/"))
         .withMessageStartingWith("--url must be an http(s) URL with a host");

@@ -2,13 +2,10 @@ package dev.selfheal.traffic.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.traffic.client.ModelServerClient;
 import dev.selfheal.traffic.config.TrafficConfig;
 import dev.selfheal.traffic.support.RealModelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,14 +74,7 @@ class ProgressPrinterTest {
               Duration.ofSeconds(10),
               Duration.ofSeconds(10),
               8);
-      ModelServerClient client =
-          new ModelServerClient(
-              HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
-              new ObjectMapper(),
-              config.baseUrl(),
-              config.requestTimeout());
-
-      new TrafficRun(config, client, out, ProgressPrinter.live(out)).run();
+      new TrafficRun(config, null, out, ProgressPrinter.live(out)).run();
     }
 
     String[] lines = written().split(System.lineSeparator(), -1);

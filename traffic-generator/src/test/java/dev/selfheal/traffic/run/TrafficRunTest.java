@@ -3,8 +3,6 @@ package dev.selfheal.traffic.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.traffic.client.ModelServerClient;
 import dev.selfheal.traffic.client.Outcome;
 import dev.selfheal.traffic.config.TrafficConfig;
 import dev.selfheal.traffic.support.RealModelServer;
@@ -48,14 +46,9 @@ class TrafficRunTest {
 
   private static TrafficStats.Snapshot drive(TrafficConfig config, ByteArrayOutputStream out)
       throws InterruptedException {
-    ModelServerClient client =
-        new ModelServerClient(
-            HTTP,
-            new ObjectMapper(),
-            config.baseUrl(),
-            config.requestTimeout(),
-            RealModelServer.TOKEN);
-    return new TrafficRun(config, client, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+    return new TrafficRun(
+            config, RealModelServer.TOKEN, new PrintStream(out, true, StandardCharsets.UTF_8))
+        .run();
   }
 
   private static double metric(URI base, String series) throws Exception {
@@ -150,12 +143,9 @@ class TrafficRunTest {
       TrafficConfig config =
           new TrafficConfig(
               server.url(), 50, Duration.ZERO, 1, 3, Duration.ZERO, Duration.ofSeconds(2), 4);
-      ModelServerClient client =
-          new ModelServerClient(
-              HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       TrafficRun run =
-          new TrafficRun(config, client, new PrintStream(out, true, StandardCharsets.UTF_8));
+          new TrafficRun(config, null, new PrintStream(out, true, StandardCharsets.UTF_8));
       CompletableFuture<TrafficStats.Snapshot> result =
           CompletableFuture.supplyAsync(
               () -> {
