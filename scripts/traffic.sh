@@ -29,7 +29,7 @@ if [ ! -f "$jar" ] || [ -n "$stale" ]; then
     exit 3
   fi
   echo "traffic.sh: building the traffic generator..." >&2
-  mvn -B -q -ntp -pl traffic-generator -am package -DskipTests -Djacoco.skip=true >&2
+  mvn -B -q -ntp -pl traffic-generator -am package -Dmaven.test.skip=true -Djacoco.skip=true >&2
 fi
 # Without --url, follow PORT as scripts/run.sh does (the generator's own default is http://localhost:8080).
 args=("$@")

@@ -67,7 +67,9 @@ class BalancedTrafficTest {
               reconnectEvery);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       TrafficStats.Snapshot result =
-          new TrafficRun(config, null, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+          new TrafficRun(
+                  config, RealModelServer.TOKEN, new PrintStream(out, true, StandardCharsets.UTF_8))
+              .run();
       String requests = "model_requests_total{version=\"v1.0\"}";
       return new Run(
           result,

@@ -89,13 +89,10 @@ class TrafficRunTest {
   void withoutTheTokenLabelsAreRefusedAndPredictionsGoOn() throws Exception {
     try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
       TrafficConfig config = config(server.url(), 1.0);
-      ModelServerClient anonymous =
-          new ModelServerClient(
-              HTTP, new ObjectMapper(), config.baseUrl(), config.requestTimeout());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
+      // No token: the generator sends its labels without one.
       TrafficStats.Snapshot result =
-          new TrafficRun(config, anonymous, new PrintStream(out, true, StandardCharsets.UTF_8))
-              .run();
+          new TrafficRun(config, null, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
 
       assertThat(result.ok()).isEqualTo(result.sent()).isPositive();
       assertThat(result.feedback()).containsEntry(Outcome.REJECTED, result.ok());
