@@ -47,11 +47,17 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private volatile boolean headStarted;
   private int open;
   private ScheduledFuture<?> timer;
+  private RequestFlow flow;
 
   ConnectionGuard(Duration headerTimeout, Duration idleTimeout, byte[] headerTimeoutAnswer) {
     this.headerNanos = headerTimeout.toNanos();
     this.idleNanos = idleTimeout.toNanos();
     this.headerTimeoutAnswer = headerTimeoutAnswer;
+  }
+
+  /** The connection's {@link RequestFlow}, told when a request has been answered. */
+  void flow(RequestFlow value) {
+    this.flow = value;
   }
 
   @Override
@@ -87,12 +93,19 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     return state == State.CLOSING;
   }
 
-  /** Answers {@code answer} (a complete HTTP response) at once and ends the connection. */
+  /**
+   * Answers {@code answer} (a complete HTTP response) after what was written already and ends the
+   * connection; a client that does not read it is closed all the same shortly after.
+   */
   void refuse(byte[] answer) {
+    if (state == State.CLOSING) {
+      return;
+    }
     state = State.CLOSING;
     cancel();
     ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
-        .addListener((ChannelFutureListener) f -> ctx.close());
+        .addListener((ChannelFutureListener) f -> close());
+    arm(LINGER.toNanos(), this::close);
   }
 
   /** A request head has arrived (called by the server for every request). */
@@ -107,6 +120,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   /** A request has been answered or abandoned. */
   void requestFinished() {
+    if (flow != null) {
+      flow.answered();
+    }
     open = Math.max(0, open - 1);
     if (open == 0 && state == State.REQUEST) {
       idleSince = System.nanoTime();
@@ -122,6 +138,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    */
   boolean quiet(long quietNanos) {
     State now = state;
+    if (now != State.CLOSING && flow != null && flow.holding()) {
+      return false;
+    }
     boolean waiting = now == State.IDLE || (now == State.HEAD && !headStarted);
     return now == State.CLOSING || (waiting && System.nanoTime() - idleSince >= quietNanos);
   }

@@ -160,6 +160,7 @@ public final class HttpService implements AutoCloseable {
     private final byte[] headerTimeoutAnswer;
     private final byte[] tooManyConnectionsAnswer;
     private final byte[] versionAnswer;
+    private final byte[] tooManyPipelinedAnswer;
     private volatile boolean draining;
 
     private Shared(
@@ -194,6 +195,18 @@ public final class HttpService implements AutoCloseable {
                   "too_many_connections",
                   null,
                   "more than " + limits.maxConnections() + " open connections",
+                  Map.of()));
+      this.tooManyPipelinedAnswer =
+          rawAnswer(
+              429,
+              "Too Many Requests",
+              new HttpError(
+                  429,
+                  "too_many_pipelined_requests",
+                  null,
+                  "more than "
+                      + RequestFlow.MAX_PIPELINED
+                      + " requests sent ahead of their answers on one connection",
                   Map.of()));
       this.versionAnswer =
           rawAnswer(
@@ -389,6 +402,9 @@ public final class HttpService implements AutoCloseable {
             .pipeline()
             .addAfter(
                 "httpDecoder", "selfheal-version", new VersionCheck(guard, shared.versionAnswer));
+        RequestFlow flow = new RequestFlow(guard, shared.tooManyPipelinedAnswer);
+        guard.flow(flow);
+        channel.pipeline().addAfter("selfheal-version", "selfheal-flow", flow);
       }
       if (shared.connections.incrementAndGet() > limits.maxConnections()) {
         guard.refuse(shared.tooManyConnectionsAnswer);
