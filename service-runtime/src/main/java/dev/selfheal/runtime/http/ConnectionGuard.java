@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sits first in a connection's Netty pipeline and bounds the time a client may hold it without
@@ -44,6 +45,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private volatile State state = State.HEAD;
   private volatile long idleSince = System.nanoTime();
+  private volatile long headSince = System.nanoTime();
+  private final AtomicBoolean shed = new AtomicBoolean();
   private volatile boolean headStarted;
   private int open;
   private ScheduledFuture<?> timer;
@@ -75,6 +78,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     if (state == State.IDLE) {
+      headSince = System.nanoTime();
       state = State.HEAD;
       arm(headerNanos, this::headerDeadlinePassed);
     }
@@ -143,6 +147,43 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     }
     boolean waiting = now == State.IDLE || (now == State.HEAD && !headStarted);
     return now == State.CLOSING || (waiting && System.nanoTime() - idleSince >= quietNanos);
+  }
+
+  /**
+   * Whether the connection may be closed to make room for a new one: it waits between requests, or
+   * for (the rest of) a request head, and has not been picked already. Called from any thread.
+   */
+  boolean sheddable() {
+    State now = state;
+    return (now == State.IDLE || now == State.HEAD) && !shed.get();
+  }
+
+  /** Since when it has been waiting (between requests, or for the head): older goes first. */
+  long waitingSince() {
+    return state == State.IDLE ? idleSince : headSince;
+  }
+
+  /**
+   * Closes the connection, on its own event loop, to make room for a new one, unless a request got
+   * under way in the meantime: an idle or silent one is just closed, one part-way through a head is
+   * told {@code answer} first. Called from any thread.
+   *
+   * @return false when another newcomer picked it first
+   */
+  boolean shed(byte[] answer) {
+    if (!shed.compareAndSet(false, true)) {
+      return false;
+    }
+    ctx.executor()
+        .execute(
+            () -> {
+              if (state == State.HEAD && headStarted) {
+                refuse(answer);
+              } else if (state == State.IDLE || state == State.HEAD) {
+                close();
+              }
+            });
+    return true;
   }
 
   /**
