@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -41,7 +42,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   private final long headerNanos;
   private final long idleNanos;
-  private final byte[] headerTimeoutAnswer;
+  private final RawAnswers.RawAnswer headerTimeoutAnswer;
+  private final RequestObserver observer;
   private ChannelHandlerContext ctx;
   private volatile State state = State.HEAD;
   private volatile long idleSince = System.nanoTime();
@@ -51,11 +53,25 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private int open;
   private ScheduledFuture<?> timer;
   private RequestFlow flow;
+  private boolean inputShutdown;
 
-  ConnectionGuard(Duration headerTimeout, Duration idleTimeout, byte[] headerTimeoutAnswer) {
+  ConnectionGuard(
+      Duration headerTimeout,
+      Duration idleTimeout,
+      RawAnswers.RawAnswer headerTimeoutAnswer,
+      RequestObserver observer) {
     this.headerNanos = headerTimeout.toNanos();
     this.idleNanos = idleTimeout.toNanos();
     this.headerTimeoutAnswer = headerTimeoutAnswer;
+    this.observer = observer;
+  }
+
+  /**
+   * Reports an answer the layer gave below the routes (no route matched: {@code unmatched}), timed
+   * from the start of the request's head.
+   */
+  void observe(String method, int status) {
+    observer.observe(method, "unmatched", status, (System.nanoTime() - headSince) / 1e9);
   }
 
   /** The connection's {@link RequestFlow}, told when a request has been answered. */
@@ -86,6 +102,23 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     context.fireChannelRead(msg);
   }
 
+  /**
+   * The client has shut down its sending side (the channel allows half-closure): a request in
+   * progress, or pipelined ones waiting, are still answered and the connection closes after them;
+   * otherwise there is nothing left to serve and it closes now.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (!(event instanceof ChannelInputShutdownEvent)) {
+      context.fireUserEventTriggered(event);
+      return;
+    }
+    inputShutdown = true;
+    if (state != State.REQUEST && (flow == null || !flow.holding())) {
+      closeAfterWrites();
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext context) {
     cancel();
@@ -101,13 +134,14 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    * Answers {@code answer} (a complete HTTP response) after what was written already and ends the
    * connection; a client that does not read it is closed all the same shortly after.
    */
-  void refuse(byte[] answer) {
+  void refuse(RawAnswers.RawAnswer answer) {
     if (state == State.CLOSING) {
       return;
     }
     state = State.CLOSING;
     cancel();
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
+    observe("UNKNOWN", answer.status());
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer.bytes()))
         .addListener((ChannelFutureListener) f -> close());
     arm(LINGER.toNanos(), this::close);
   }
@@ -133,6 +167,17 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       state = State.IDLE;
       arm(idleNanos, this::close);
     }
+    if (inputShutdown && open == 0 && (flow == null || !flow.holding())) {
+      closeAfterWrites();
+    }
+  }
+
+  /** Closes once everything written so far has gone out (a client that does not read: shortly). */
+  private void closeAfterWrites() {
+    state = State.CLOSING;
+    cancel();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
+    arm(LINGER.toNanos(), this::close);
   }
 
   /**
@@ -170,7 +215,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    *
    * @return false when another newcomer picked it first
    */
-  boolean shed(byte[] answer) {
+  boolean shed(RawAnswers.RawAnswer answer) {
     if (!shed.compareAndSet(false, true)) {
       return false;
     }
@@ -214,7 +259,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (state != State.HEAD) {
       return;
     }
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer))
+    observe("UNKNOWN", headerTimeoutAnswer.status());
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer.bytes()))
         .addListener((ChannelFutureListener) f -> lingerClose());
   }
 

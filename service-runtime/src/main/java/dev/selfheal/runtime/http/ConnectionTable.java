@@ -14,9 +14,9 @@ final class ConnectionTable {
   private final AtomicInteger open = new AtomicInteger();
   private final Set<ConnectionGuard> guards = ConcurrentHashMap.newKeySet();
 
-  private final byte[] shedAnswer;
+  private final RawAnswers.RawAnswer shedAnswer;
 
-  ConnectionTable(int max, byte[] shedAnswer) {
+  ConnectionTable(int max, RawAnswers.RawAnswer shedAnswer) {
     this.max = max;
     this.shedAnswer = shedAnswer;
   }

@@ -12,9 +12,17 @@ import java.util.Map;
  * @param tooManyConnections 503: the connection table is full
  * @param version 505: an HTTP version other than 1.0 and 1.1
  * @param tooManyPipelined 429: more requests sent ahead of their answers than the layer holds
+ * @param badChunk 400: broken chunk framing in a chunked body
  */
 record RawAnswers(
-    byte[] headerTimeout, byte[] tooManyConnections, byte[] version, byte[] tooManyPipelined) {
+    RawAnswer headerTimeout,
+    RawAnswer tooManyConnections,
+    RawAnswer version,
+    RawAnswer tooManyPipelined,
+    RawAnswer badChunk) {
+
+  /** One such answer: its status (for the request metrics) and its bytes. */
+  record RawAnswer(int status, byte[] bytes) {}
 
   /** The answers for {@code limits}, written with {@code json}. */
   static RawAnswers of(HttpLimits limits, ObjectMapper json) {
@@ -56,10 +64,14 @@ record RawAnswers(
                 "more than "
                     + RequestFlow.MAX_PIPELINED
                     + " requests sent ahead of their answers on one connection",
-                Map.of())));
+                Map.of())),
+        encode(
+            json,
+            "Bad Request",
+            HttpError.badRequest("body", "malformed chunked body (chunk size line)")));
   }
 
-  private static byte[] encode(ObjectMapper json, String reason, HttpError error) {
+  private static RawAnswer encode(ObjectMapper json, String reason, HttpError error) {
     try {
       byte[] body = json.writeValueAsBytes(error.body());
       String head =
@@ -74,7 +86,7 @@ record RawAnswers(
       byte[] all = new byte[headBytes.length + body.length];
       System.arraycopy(headBytes, 0, all, 0, headBytes.length);
       System.arraycopy(body, 0, all, headBytes.length, body.length);
-      return all;
+      return new RawAnswer(error.status(), all);
     } catch (Exception e) {
       throw new IllegalStateException("cannot encode an error body", e);
     }

@@ -3,6 +3,7 @@ package dev.selfheal.runtime.http;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -14,7 +15,8 @@ import java.util.ArrayDeque;
  * client that pipelines requests and never reads the answers makes the server neither compute nor
  * buffer more than one answer beyond what the socket holds. More than {@link #MAX_PIPELINED}
  * waiting requests (or {@link #MAX_HELD_BYTES} of their bodies) is an attack, not a client: the
- * connection gets the JSON 429 after the answers already written, and is closed.
+ * connection gets the JSON 429 after the answers already written, and is closed. Broken chunk
+ * framing in a body gets the JSON 400 and a close.
  *
  * <p>Every method runs on the connection's event loop.
  */
@@ -26,7 +28,7 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
   static final long MAX_HELD_BYTES = 1024 * 1024;
 
   private final ConnectionGuard guard;
-  private final byte[] tooManyAnswer;
+  private final RawAnswers answers;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private int outstanding;
@@ -36,9 +38,9 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
   private boolean refused;
   private boolean releaseScheduled;
 
-  RequestFlow(ConnectionGuard guard, byte[] tooManyAnswer) {
+  RequestFlow(ConnectionGuard guard, RawAnswers answers) {
     this.guard = guard;
-    this.tooManyAnswer = tooManyAnswer;
+    this.answers = answers;
   }
 
   @Override
@@ -87,7 +89,7 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
   void answered() {
     outstanding = Math.max(0, outstanding - 1);
     if (refused && outstanding == 0) {
-      ctx.executor().execute(() -> guard.refuse(tooManyAnswer));
+      ctx.executor().execute(() -> guard.refuse(answers.tooManyPipelined()));
       return;
     }
     scheduleRelease();
@@ -98,6 +100,17 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
   }
 
   private void forward(Object msg) {
+    if (msg instanceof HttpContent content
+        && !(msg instanceof HttpRequest)
+        && content.decoderResult().isFailure()) {
+      // Broken chunk framing (a size that is not hex, too long a line): the decoder reads no more
+      // of this connection, and Vert.x would close it without a word. Our 400 instead.
+      ReferenceCountUtil.release(msg);
+      refused = true;
+      drop();
+      guard.refuse(answers.badChunk());
+      return;
+    }
     if (msg instanceof HttpRequest) {
       outstanding++;
     }
@@ -126,7 +139,7 @@ final class RequestFlow extends ChannelInboundHandlerAdapter {
     refused = true;
     drop();
     if (outstanding == 0) {
-      guard.refuse(tooManyAnswer);
+      guard.refuse(answers.tooManyPipelined());
     }
   }
 

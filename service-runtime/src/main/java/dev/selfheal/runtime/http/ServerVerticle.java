@@ -1,6 +1,7 @@
 package dev.selfheal.runtime.http;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.AbstractVerticle;
@@ -57,9 +58,14 @@ final class ServerVerticle extends AbstractVerticle {
     }
     HttpLimits limits = shared.limits();
     Channel channel = base.channel();
+    // A client that shuts down its sending side after a request still gets the answer.
+    channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     ConnectionGuard guard =
         new ConnectionGuard(
-            limits.headerTimeout(), limits.idleTimeout(), shared.answers().headerTimeout());
+            limits.headerTimeout(),
+            limits.idleTimeout(),
+            shared.answers().headerTimeout(),
+            shared.observer());
     channel.pipeline().addFirst("selfheal-guard", guard);
     if (channel.pipeline().get("httpDecoder") != null) {
       channel
@@ -68,7 +74,7 @@ final class ServerVerticle extends AbstractVerticle {
               "httpDecoder",
               "selfheal-version",
               new VersionCheck(guard, shared.answers().version()));
-      RequestFlow flow = new RequestFlow(guard, shared.answers().tooManyPipelined());
+      RequestFlow flow = new RequestFlow(guard, shared.answers());
       guard.flow(flow);
       channel.pipeline().addAfter("selfheal-version", "selfheal-flow", flow);
     }
@@ -113,6 +119,9 @@ final class ServerVerticle extends AbstractVerticle {
       throw new IllegalStateException("cannot encode an error body", e);
     }
     ConnectionGuard guard = guardOf(request);
+    if (guard != null) {
+      guard.observe(request.method() == null ? "UNKNOWN" : request.method().name(), error.status());
+    }
     request
         .response()
         .setStatusCode(error.status())
