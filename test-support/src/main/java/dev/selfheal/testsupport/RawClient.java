@@ -33,6 +33,12 @@ public final class RawClient implements AutoCloseable {
     return this;
   }
 
+  /** Shuts down the sending side (a half-close, {@code SHUT_WR}); the client still reads. */
+  public RawClient shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+    return this;
+  }
+
   /** Everything the server sends until it closes the connection (or 15 s pass). */
   public String readToClose() throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();

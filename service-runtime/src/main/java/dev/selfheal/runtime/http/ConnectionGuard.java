@@ -4,12 +4,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sits first in a connection's Netty pipeline and bounds the time a client may hold it without
@@ -40,18 +42,41 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   private final long headerNanos;
   private final long idleNanos;
-  private final byte[] headerTimeoutAnswer;
+  private final RawAnswers.RawAnswer headerTimeoutAnswer;
+  private final RequestObserver observer;
   private ChannelHandlerContext ctx;
   private volatile State state = State.HEAD;
   private volatile long idleSince = System.nanoTime();
+  private volatile long headSince = System.nanoTime();
+  private final AtomicBoolean shed = new AtomicBoolean();
   private volatile boolean headStarted;
   private int open;
   private ScheduledFuture<?> timer;
+  private RequestFlow flow;
+  private boolean inputShutdown;
 
-  ConnectionGuard(Duration headerTimeout, Duration idleTimeout, byte[] headerTimeoutAnswer) {
+  ConnectionGuard(
+      Duration headerTimeout,
+      Duration idleTimeout,
+      RawAnswers.RawAnswer headerTimeoutAnswer,
+      RequestObserver observer) {
     this.headerNanos = headerTimeout.toNanos();
     this.idleNanos = idleTimeout.toNanos();
     this.headerTimeoutAnswer = headerTimeoutAnswer;
+    this.observer = observer;
+  }
+
+  /**
+   * Reports an answer the layer gave below the routes (no route matched: {@code unmatched}), timed
+   * from the start of the request's head.
+   */
+  void observe(String method, int status) {
+    observer.observe(method, "unmatched", status, (System.nanoTime() - headSince) / 1e9);
+  }
+
+  /** The connection's {@link RequestFlow}, told when a request has been answered. */
+  void flow(RequestFlow value) {
+    this.flow = value;
   }
 
   @Override
@@ -69,11 +94,29 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     if (state == State.IDLE) {
+      headSince = System.nanoTime();
       state = State.HEAD;
       arm(headerNanos, this::headerDeadlinePassed);
     }
     headStarted = true;
     context.fireChannelRead(msg);
+  }
+
+  /**
+   * The client has shut down its sending side (the channel allows half-closure): a request in
+   * progress, or pipelined ones waiting, are still answered and the connection closes after them;
+   * otherwise there is nothing left to serve and it closes now.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (!(event instanceof ChannelInputShutdownEvent)) {
+      context.fireUserEventTriggered(event);
+      return;
+    }
+    inputShutdown = true;
+    if (state != State.REQUEST && (flow == null || !flow.holding())) {
+      closeAfterWrites();
+    }
   }
 
   @Override
@@ -87,12 +130,20 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     return state == State.CLOSING;
   }
 
-  /** Answers {@code answer} (a complete HTTP response) at once and ends the connection. */
-  void refuse(byte[] answer) {
+  /**
+   * Answers {@code answer} (a complete HTTP response) after what was written already and ends the
+   * connection; a client that does not read it is closed all the same shortly after.
+   */
+  void refuse(RawAnswers.RawAnswer answer) {
+    if (state == State.CLOSING) {
+      return;
+    }
     state = State.CLOSING;
     cancel();
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
-        .addListener((ChannelFutureListener) f -> ctx.close());
+    observe("UNKNOWN", answer.status());
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer.bytes()))
+        .addListener((ChannelFutureListener) f -> close());
+    arm(LINGER.toNanos(), this::close);
   }
 
   /** A request head has arrived (called by the server for every request). */
@@ -107,12 +158,26 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   /** A request has been answered or abandoned. */
   void requestFinished() {
+    if (flow != null) {
+      flow.answered();
+    }
     open = Math.max(0, open - 1);
     if (open == 0 && state == State.REQUEST) {
       idleSince = System.nanoTime();
       state = State.IDLE;
       arm(idleNanos, this::close);
     }
+    if (inputShutdown && open == 0 && (flow == null || !flow.holding())) {
+      closeAfterWrites();
+    }
+  }
+
+  /** Closes once everything written so far has gone out (a client that does not read: shortly). */
+  private void closeAfterWrites() {
+    state = State.CLOSING;
+    cancel();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
+    arm(LINGER.toNanos(), this::close);
   }
 
   /**
@@ -122,8 +187,48 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    */
   boolean quiet(long quietNanos) {
     State now = state;
+    if (now != State.CLOSING && flow != null && flow.holding()) {
+      return false;
+    }
     boolean waiting = now == State.IDLE || (now == State.HEAD && !headStarted);
     return now == State.CLOSING || (waiting && System.nanoTime() - idleSince >= quietNanos);
+  }
+
+  /**
+   * Whether the connection may be closed to make room for a new one: it waits between requests, or
+   * for (the rest of) a request head, and has not been picked already. Called from any thread.
+   */
+  boolean sheddable() {
+    State now = state;
+    return (now == State.IDLE || now == State.HEAD) && !shed.get();
+  }
+
+  /** Since when it has been waiting (between requests, or for the head): older goes first. */
+  long waitingSince() {
+    return state == State.IDLE ? idleSince : headSince;
+  }
+
+  /**
+   * Closes the connection, on its own event loop, to make room for a new one, unless a request got
+   * under way in the meantime: an idle or silent one is just closed, one part-way through a head is
+   * told {@code answer} first. Called from any thread.
+   *
+   * @return false when another newcomer picked it first
+   */
+  boolean shed(RawAnswers.RawAnswer answer) {
+    if (!shed.compareAndSet(false, true)) {
+      return false;
+    }
+    ctx.executor()
+        .execute(
+            () -> {
+              if (state == State.HEAD && headStarted) {
+                refuse(answer);
+              } else if (state == State.IDLE || state == State.HEAD) {
+                close();
+              }
+            });
+    return true;
   }
 
   /**
@@ -154,7 +259,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (state != State.HEAD) {
       return;
     }
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer))
+    observe("UNKNOWN", headerTimeoutAnswer.status());
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer.bytes()))
         .addListener((ChannelFutureListener) f -> lingerClose());
   }
 

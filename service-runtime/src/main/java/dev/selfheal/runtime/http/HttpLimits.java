@@ -13,7 +13,8 @@ import java.time.Duration;
  *     its headers; slower gets 408 and the connection is closed
  * @param bodyTimeout time from the end of the headers to the end of the body; slower gets 408
  * @param idleTimeout how long a keep-alive connection may wait for its next request
- * @param maxConnections open connections at most; more get 503 and are closed
+ * @param maxConnections open connections at most; a newcomer beyond it closes the connection that
+ *     has waited longest without a request in progress, or gets 503 when every one has a request
  */
 public record HttpLimits(
     int maxRequestLineBytes,

@@ -1,23 +1,17 @@
 package dev.selfheal.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileSystemOptions;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.net.BindException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * block run on executors their routes name. Every limit answers with the JSON {@link ErrorBody}:
  * request line (414), headers (431), body (413), header and body deadlines (408), malformed HTTP
  * (400), unknown path (404), wrong method (405 with {@code Allow}), content type (415), too many
- * connections (503).
+ * connections with a request in progress each (503), requests pipelined ahead of their answers
+ * (429). Connections spread over one server instance per event loop.
  *
  * <p>{@link #drain} is the SIGTERM path: every answer from then on carries {@code Connection:
  * close}, requests in progress finish, then the server stops.
@@ -47,14 +42,14 @@ public final class HttpService implements AutoCloseable {
   private static final Duration QUIET = Duration.ofMillis(500);
 
   private final Vertx vertx;
-  private final HttpServer server;
+  private final List<HttpServer> servers;
   private final Shared shared;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  private HttpService(Vertx vertx, HttpServer server, Shared shared) {
+  private HttpService(Vertx vertx, List<HttpServer> servers, Shared shared) {
     this.vertx = vertx;
-    this.server = server;
+    this.servers = servers;
     this.shared = shared;
   }
 
@@ -65,7 +60,7 @@ public final class HttpService implements AutoCloseable {
 
   /** The bound port (useful when configured as 0). */
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   /** Requests whose head has arrived and whose answer is not yet written. */
@@ -80,7 +75,7 @@ public final class HttpService implements AutoCloseable {
 
   /** Open connections. */
   public int connections() {
-    return shared.connections.get();
+    return shared.connections.size();
   }
 
   /**
@@ -119,7 +114,7 @@ public final class HttpService implements AutoCloseable {
    * request loop (see {@link ConnectionGuard#quiet}).
    */
   private boolean allQuiet() {
-    for (ConnectionGuard guard : shared.guards) {
+    for (ConnectionGuard guard : shared.connections.guards()) {
       if (!guard.quiet(QUIET.toNanos())) {
         return false;
       }
@@ -135,7 +130,9 @@ public final class HttpService implements AutoCloseable {
       return;
     }
     try {
-      server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      for (HttpServer server : servers) {
+        server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -144,7 +141,7 @@ public final class HttpService implements AutoCloseable {
     }
   }
 
-  /** What every {@link Exchange} of this server shares. */
+  /** What every {@link Exchange} of this server shares, across all its event loops. */
   static final class Shared {
     private final Vertx vertx;
     private final Routes routes;
@@ -152,14 +149,10 @@ public final class HttpService implements AutoCloseable {
     private final ErrorMapper errors;
     private final ObjectMapper json;
     private final RequestObserver observer;
+    private final RawAnswers answers;
+    private final ConnectionTable connections;
     private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final java.util.Set<ConnectionGuard> guards =
-        java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
-    private final byte[] headerTimeoutAnswer;
-    private final byte[] tooManyConnectionsAnswer;
-    private final byte[] versionAnswer;
     private volatile boolean draining;
 
     private Shared(
@@ -175,36 +168,8 @@ public final class HttpService implements AutoCloseable {
       this.errors = errors;
       this.json = json;
       this.observer = observer;
-      this.headerTimeoutAnswer =
-          rawAnswer(
-              408,
-              "Request Timeout",
-              new HttpError(
-                  408,
-                  "request_timeout",
-                  null,
-                  "request head not complete within " + limits.headerTimeout().toMillis() + " ms",
-                  Map.of()));
-      this.tooManyConnectionsAnswer =
-          rawAnswer(
-              503,
-              "Service Unavailable",
-              new HttpError(
-                  503,
-                  "too_many_connections",
-                  null,
-                  "more than " + limits.maxConnections() + " open connections",
-                  Map.of()));
-      this.versionAnswer =
-          rawAnswer(
-              505,
-              "HTTP Version Not Supported",
-              new HttpError(
-                  505,
-                  "http_version_not_supported",
-                  null,
-                  "only HTTP/1.0 and HTTP/1.1 are served",
-                  Map.of()));
+      this.answers = RawAnswers.of(limits, json);
+      this.connections = new ConnectionTable(limits.maxConnections(), answers.tooManyConnections());
     }
 
     Vertx vertx() {
@@ -231,6 +196,14 @@ public final class HttpService implements AutoCloseable {
       return observer;
     }
 
+    RawAnswers answers() {
+      return answers;
+    }
+
+    ConnectionTable connections() {
+      return connections;
+    }
+
     boolean draining() {
       return draining;
     }
@@ -246,28 +219,6 @@ public final class HttpService implements AutoCloseable {
         }
       }
     }
-
-    /** A complete HTTP/1.1 answer with the JSON error body, for answers below Vert.x. */
-    byte[] rawAnswer(int status, String reason, HttpError error) {
-      try {
-        byte[] body = json.writeValueAsBytes(error.body());
-        String head =
-            "HTTP/1.1 "
-                + status
-                + " "
-                + reason
-                + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length
-                + "\r\nConnection: close\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-        System.arraycopy(body, 0, all, headBytes.length, body.length);
-        return all;
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot encode an error body", e);
-      }
-    }
   }
 
   /** Describes a server; {@link #start} binds it. */
@@ -279,6 +230,7 @@ public final class HttpService implements AutoCloseable {
     private ErrorMapper errors = ErrorMapper.standard();
     private ObjectMapper json = Json.mapper();
     private RequestObserver observer = RequestObserver.NONE;
+    private int eventLoops;
 
     private Builder() {}
 
@@ -319,6 +271,15 @@ public final class HttpService implements AutoCloseable {
       return this;
     }
 
+    /** Event loops, one server instance on each (default: one per CPU the JVM sees). */
+    public Builder eventLoops(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("eventLoops must be >= 1, got " + value);
+      }
+      this.eventLoops = value;
+      return this;
+    }
+
     /**
      * Binds and starts serving.
      *
@@ -329,10 +290,12 @@ public final class HttpService implements AutoCloseable {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException(portSetting + " must be 0 to 65535, got " + port);
       }
+      int loops =
+          eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx =
           Vertx.vertx(
               new VertxOptions()
-                  .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
+                  .setEventLoopPoolSize(loops)
                   .setWorkerPoolSize(1)
                   .setInternalBlockingPoolSize(1)
                   .setPreferNativeTransport(false)
@@ -342,22 +305,26 @@ public final class HttpService implements AutoCloseable {
                           .setFileCachingEnabled(false)
                           .setClassPathResolvingEnabled(false)));
       Shared shared = new Shared(vertx, routes, limits, errors, json, observer);
-      HttpServer server =
-          vertx.createHttpServer(
-              new HttpServerOptions()
-                  .setPort(port)
-                  .setHost("0.0.0.0")
-                  .setTcpNoDelay(true)
-                  .setHttp2ClearTextEnabled(false)
-                  .setCompressionSupported(false)
-                  .setDecompressionSupported(false)
-                  .setMaxInitialLineLength(limits.maxRequestLineBytes())
-                  .setMaxHeaderSize(limits.maxHeaderBytes()));
-      server.connectionHandler(connection -> guard(shared, connection));
-      server.requestHandler(request -> new Exchange(shared, request, guardOf(request)).start());
-      server.invalidRequestHandler(request -> invalid(shared, request));
+      HttpServerOptions options =
+          new HttpServerOptions()
+              // A negative port: one random port, shared by every instance below.
+              .setPort(port == 0 ? -1 : port)
+              .setHost("0.0.0.0")
+              .setTcpNoDelay(true)
+              .setHttp2ClearTextEnabled(false)
+              .setCompressionSupported(false)
+              .setDecompressionSupported(false)
+              .setMaxInitialLineLength(limits.maxRequestLineBytes())
+              .setMaxHeaderSize(limits.maxHeaderBytes());
+      List<HttpServer> servers = new CopyOnWriteArrayList<>();
       try {
-        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx
+            .deployVerticle(
+                () -> new ServerVerticle(shared, options, servers),
+                new DeploymentOptions().setInstances(loops))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         vertx.close();
@@ -371,88 +338,7 @@ public final class HttpService implements AutoCloseable {
                 : "cannot listen on port " + port + ": " + cause.getMessage();
         throw new IllegalStateException(why + " (set " + portSetting + " to a free port)", cause);
       }
-      return new HttpService(vertx, server, shared);
-    }
-
-    private static void guard(Shared shared, HttpConnection connection) {
-      if (!(connection instanceof ConnectionBase base)) {
-        return;
-      }
-      HttpLimits limits = shared.limits;
-      io.netty.channel.Channel channel = base.channel();
-      ConnectionGuard guard =
-          new ConnectionGuard(
-              limits.headerTimeout(), limits.idleTimeout(), shared.headerTimeoutAnswer);
-      channel.pipeline().addFirst("selfheal-guard", guard);
-      if (channel.pipeline().get("httpDecoder") != null) {
-        channel
-            .pipeline()
-            .addAfter(
-                "httpDecoder", "selfheal-version", new VersionCheck(guard, shared.versionAnswer));
-      }
-      if (shared.connections.incrementAndGet() > limits.maxConnections()) {
-        guard.refuse(shared.tooManyConnectionsAnswer);
-      }
-      shared.guards.add(guard);
-      channel
-          .closeFuture()
-          .addListener(
-              f -> {
-                shared.guards.remove(guard);
-                shared.connections.decrementAndGet();
-              });
-    }
-
-    private static ConnectionGuard guardOf(HttpServerRequest request) {
-      return request.connection() instanceof ConnectionBase base
-          ? base.channel().attr(ConnectionGuard.KEY).get()
-          : null;
-    }
-
-    private static void invalid(Shared shared, HttpServerRequest request) {
-      Throwable cause = request.decoderResult().cause();
-      HttpError error;
-      if (cause instanceof TooLongHttpLineException) {
-        error =
-            new HttpError(
-                414,
-                "uri_too_long",
-                null,
-                "request line longer than " + shared.limits.maxRequestLineBytes() + " bytes",
-                Map.of());
-      } else if (cause instanceof TooLongHttpHeaderException) {
-        error =
-            new HttpError(
-                431,
-                "header_fields_too_large",
-                null,
-                "request headers larger than " + shared.limits.maxHeaderBytes() + " bytes",
-                Map.of());
-      } else {
-        error = HttpError.badRequest(null, "malformed HTTP request");
-      }
-      LOG.debug("Malformed request answered with {}: {}", error.status(), String.valueOf(cause));
-      byte[] body;
-      try {
-        body = shared.json.writeValueAsBytes(error.body());
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot encode an error body", e);
-      }
-      ConnectionGuard guard = guardOf(request);
-      request
-          .response()
-          .setStatusCode(error.status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-          .end(Buffer.buffer(body))
-          .onComplete(
-              done -> {
-                if (guard != null) {
-                  guard.lingerClose();
-                } else {
-                  request.connection().close();
-                }
-              });
+      return new HttpService(vertx, List.copyOf(servers), shared);
     }
   }
 }

@@ -12,9 +12,9 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class VersionCheck extends ChannelInboundHandlerAdapter {
   private final ConnectionGuard guard;
-  private final byte[] answer;
+  private final RawAnswers.RawAnswer answer;
 
-  VersionCheck(ConnectionGuard guard, byte[] answer) {
+  VersionCheck(ConnectionGuard guard, RawAnswers.RawAnswer answer) {
     this.guard = guard;
     this.answer = answer;
   }

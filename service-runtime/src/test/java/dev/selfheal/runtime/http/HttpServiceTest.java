@@ -339,7 +339,7 @@ class HttpServiceTest {
   }
 
   @Test
-  void tooManyConnectionsGet503() throws Exception {
+  void aFullTableOfBusyConnectionsRefusesTheNewcomerWith503() throws Exception {
     service.close();
     service =
         HttpService.builder()
@@ -353,17 +353,31 @@ class HttpServiceTest {
                     Duration.ofSeconds(5),
                     Duration.ofSeconds(5),
                     2))
-            .routes(Routes.of(Route.get("/health", r -> Reply.json(200, Map.of()))))
+            .routes(
+                Routes.of(
+                    Route.post(
+                            "/slow",
+                            r -> {
+                              release.await(10, TimeUnit.SECONDS);
+                              return Reply.json(200, Map.of("done", true));
+                            })
+                        .on(worker)))
             .start();
+    String slow =
+        "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 2\r\n\r\n{}";
     try (RawClient a = new RawClient(service.port());
-        RawClient b = new RawClient(service.port());
-        RawClient c = new RawClient(service.port())) {
-      assertThat(b.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
-          .startsWith("HTTP/1.1 200");
-      String third = c.readToClose();
-      assertThat(third).startsWith("HTTP/1.1 503").contains("too_many_connections");
-      assertThat(a.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
-          .startsWith("HTTP/1.1 200");
+        RawClient b = new RawClient(service.port())) {
+      a.send(slow);
+      b.send(slow);
+      await().atMost(Duration.ofSeconds(5)).until(() -> service.inProgress() == 2);
+      // Both slots have a request in progress: nothing can be shed, the newcomer is refused.
+      try (RawClient c = new RawClient(service.port())) {
+        assertThat(c.readToClose()).startsWith("HTTP/1.1 503").contains("too_many_connections");
+      }
+      release.countDown();
+      assertThat(a.readResponse()).startsWith("HTTP/1.1 200");
+      assertThat(b.readResponse()).startsWith("HTTP/1.1 200");
     }
   }
 
