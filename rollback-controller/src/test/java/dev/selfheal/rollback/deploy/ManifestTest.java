@@ -175,6 +175,28 @@ class ManifestTest {
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health");
   }
 
+  /**
+   * A Secret volume's files belong to root; with a mode that gives others no read (0400), only an
+   * fsGroup that is the process's group lets the kubelet make them readable to the non-root user.
+   */
+  @Test
+  void theNonRootUserCanReadItsMountedSecrets() {
+    var pod = only(Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .isNotEmpty()
+        .allSatisfy(
+            v -> {
+              int mode =
+                  v.getSecret().getDefaultMode() == null ? 0644 : v.getSecret().getDefaultMode();
+              if ((mode & 0004) == 0) {
+                assertThat(pod.getSecurityContext().getFsGroup())
+                    .as("fsGroup for Secret volume %s (mode %o)", v.getName(), mode)
+                    .isEqualTo(pod.getSecurityContext().getRunAsGroup());
+              }
+            });
+  }
+
   @Test
   void environmentIsAValidConfigurationAndTheTokenIsAFileFromTheSecret(@TempDir Path dir)
       throws IOException {
