@@ -138,7 +138,13 @@ final class ImageContainer implements AutoCloseable {
       String state = inspect("{{.State.Status}}");
       if (!state.equals("running")) {
         throw new AssertionError(
-            name + " is " + state + " before answering " + path + ":\n" + logs());
+            String.format(
+                "%s is %s (%s) before answering %s; logs:%n%s",
+                name,
+                state,
+                inspect("exit {{.State.ExitCode}}, oomKilled {{.State.OOMKilled}}"),
+                path,
+                logs()));
       }
       return new Answer(-1, e.toString());
     } catch (IOException e) {
