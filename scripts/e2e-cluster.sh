@@ -686,6 +686,8 @@ step_rollback() {
     wait_until "the rollback controller has put MODEL_VERSION v1.0 back in the Deployment" template_is_v1
     if [ "$mode" != "dry-run" ]; then
       observe ex4-controller-undo "$(since_v2_applied) s"
+      # The rollback itself starts with the controller's patch.
+      started=$SECONDS
       rollback_key="ex4-controller"
       log "the controller's Event: $(k get events --field-selector reason=RolledBack,involvedObject.name=model-server \
         -o jsonpath='{.items[-1:].message}' 2>/dev/null)"
