@@ -10,6 +10,7 @@
 #   addons.sh image-list    the tags `images` makes, one a line (for `docker save | ctr -n k8s.io images import`)
 #   addons.sh chart         the path of the packaged prometheus chart in the cache, or what is missing
 #   addons.sh dns-manifest  the path of the cluster DNS manifest (cluster-dns.yaml)
+#   addons.sh test          the stand-ins' Go tests (offline)
 #   addons.sh helm ARGS...  runs the cached helm
 #
 # Cache: ${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/selfheal-lab}, every entry keyed by version.
@@ -70,19 +71,35 @@ fetch_helm() {
   rm -rf "$tmp"
 }
 
-# build_standin NAME DIR: builds from a copy of standins/ with the vendored YAML library, offline (GOPROXY=off).
-build_standin() {
-  local tmp rc=0
+# A copy of standins/ with Debian's YAML library vendored, so the go command needs no network (GOPROXY=off).
+standins_tree() {
+  local tmp
   tmp="$(mktemp -d)"
   cp -r "$HERE/standins/." "$tmp/"
   mkdir -p "$tmp/vendor/gopkg.in"
   cp -r "$YAML_SRC" "$tmp/vendor/gopkg.in/"
   printf '# gopkg.in/yaml.v3 v3.0.1\n## explicit\ngopkg.in/yaml.v3\n' >"$tmp/vendor/modules.txt"
-  (cd "$tmp" && CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS="-mod=vendor -trimpath" nice -n 10 \
-    go build -ldflags=-s -o "$2/$1.tmp" "./cmd/$1") || rc=$?
+  printf '%s\n' "$tmp"
+}
+offline_go() { CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS="-mod=vendor -trimpath" nice -n 10 go "$@"; }
+
+build_standin() {  # build_standin NAME DIR
+  local tmp rc=0
+  tmp="$(standins_tree)"
+  (cd "$tmp" && offline_go build -ldflags=-s -o "$2/$1.tmp" "./cmd/$1") || rc=$?
   rm -rf "$tmp"
   ((rc == 0)) || die "$EXIT_FAILED" "building $1 failed"
   mv "$2/$1.tmp" "$2/$1"
+}
+
+cmd_test() {  # the stand-ins' Go tests
+  need go "Debian: apt-get install golang-go"
+  [[ -f "$YAML_SRC/yaml.go" ]] || die "$EXIT_PREREQ" "missing $YAML_SRC (Debian: apt-get install golang-gopkg-yaml.v3-dev)"
+  local tmp rc=0
+  tmp="$(standins_tree)"
+  (cd "$tmp" && offline_go vet ./... && offline_go test ./...) || rc=$?
+  rm -rf "$tmp"
+  return "$rc"
 }
 
 cmd_tools() {
@@ -253,6 +270,7 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "$cmd" in
     tools) cmd_tools ;;
+    test) cmd_test ;;
     images) cmd_images ;;
     image-list) image_rows | cut -d'|' -f1 ;;
     chart) cmd_chart ;;
