@@ -444,14 +444,11 @@ step_load() {
   $with_recommender && images+=(recommender:v1)
   if [ "$cluster" = "local" ]; then
     # No registry: the third-party images are stand-ins built here from Debian's packages, and say so.
-    if $with_recommender; then
-      run "$local_addons" images redis
-      images+=("$("$local_addons" image-name redis)")
-    fi
-    if $with_prometheus; then
-      run "$local_addons" images chart
+    if $with_recommender || $with_prometheus; then
+      run "$local_addons" tools
+      run "$local_addons" images
       local name
-      for name in $("$local_addons" image-name chart); do images+=("$name"); done
+      for name in $("$local_addons" image-list); do images+=("$name"); done
     fi
   fi
   case "$cluster" in
@@ -517,43 +514,30 @@ step_traffic_reaches_every_pod() {
   observe ex1-feedback-refused "0"
 }
 
+# helm, and where the chart comes from: the chart repository, or on the local cluster (which reaches none) the
+# packaged chart 29.x in its cache, with the helm of scripts/local-cluster/addons.sh.
+helm() {
+  if [ "$cluster" = "local" ]; then "$local_addons" helm "$@"; else command helm "$@"; fi
+}
+
 step_prometheus_install() {
+  local chart=prometheus-community/prometheus
   if [ "$cluster" = "local" ]; then
-    step_prometheus_render_and_apply
-    return 0
+    chart="$("$local_addons" chart)"
+    log "chart: $chart (no chart repository is reachable here; its images are the stand-ins listed above)"
+  else
+    run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
+    run helm repo update prometheus-community
   fi
-  run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
-  run helm repo update prometheus-community
   # Marked before the install, so that an install that fails half-way is uninstalled too; a release that was
   # there before this run is left alone.
   if [ "$mode" = "dry-run" ] || ! helm status prometheus --namespace "$monitoring_ns" >/dev/null 2>&1; then
     touch "$work/created-prometheus"
   fi
-  run helm upgrade --install prometheus prometheus-community/prometheus --version "$chart_version" \
+  run helm upgrade --install prometheus "$chart" --version "$chart_version" \
     -f "$ROOT/k8s/prometheus-values.yaml" --namespace "$monitoring_ns" --create-namespace
   # Every part the exercise needs: the server, Alertmanager (the route to the controller) and kube-state-metrics
   # (the restart and crash-loop alerts).
-  run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-server --timeout="${timeout}s"
-  run kubectl -n "$monitoring_ns" rollout status statefulset/prometheus-alertmanager --timeout="${timeout}s"
-  run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-kube-state-metrics --timeout="${timeout}s"
-}
-
-# The local cluster reaches no chart repository and runs Kubernetes 1.20, which the chart's alertmanager subchart
-# refuses (kubeVersion >= 1.25): the packaged chart from the cache is rendered with `helm template --kube-version`
-# and applied, and the output says so. Its images are stand-ins (step_load).
-step_prometheus_render_and_apply() {
-  local chart helm kube_version
-  chart="$("$local_addons" chart)"
-  helm="$("$local_addons" helm)"
-  kube_version="$("$local_addons" chart-kube-version)"
-  log "chart $(basename "$chart"): helm install refuses this cluster's Kubernetes version, so it is rendered with"
-  log "  helm template --kube-version $kube_version and applied with kubectl (its images are stand-ins, see above)"
-  kubectl create namespace "$monitoring_ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-  touch "$work/created-prometheus"
-  run "$helm" template prometheus "$chart" -f "$ROOT/k8s/prometheus-values.yaml" --namespace "$monitoring_ns" \
-    --kube-version "$kube_version" --output-dir "$work/chart"
-  "$local_addons" adapt-rendered "$work/chart"
-  run kubectl -n "$monitoring_ns" apply -R -f "$work/chart"
   run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-server --timeout="${timeout}s"
   run kubectl -n "$monitoring_ns" rollout status statefulset/prometheus-alertmanager --timeout="${timeout}s"
   run kubectl -n "$monitoring_ns" rollout status deployment/prometheus-kube-state-metrics --timeout="${timeout}s"
@@ -991,9 +975,7 @@ cleanup() {
     if [ -f "$work/created-controller" ]; then
       kubectl delete -f "$ROOT/k8s/rollback-controller.yaml" --ignore-not-found --wait=false >/dev/null 2>&1 || true
     fi
-    if [ -f "$work/created-prometheus" ] && [ -d "$work/chart" ]; then
-      kubectl -n "$monitoring_ns" delete -R -f "$work/chart" --ignore-not-found --wait=false >/dev/null 2>&1 || true
-    elif [ -f "$work/created-prometheus" ]; then
+    if [ -f "$work/created-prometheus" ]; then
       helm uninstall prometheus --namespace "$monitoring_ns" >/dev/null 2>&1 || true
     fi
     if [ -f "$work/created-feedback-token" ]; then

@@ -10,6 +10,7 @@
 #   addons.sh image-list    the tags `images` makes, one a line (for `docker save | ctr -n k8s.io images import`)
 #   addons.sh chart         the path of the packaged prometheus chart in the cache, or what is missing
 #   addons.sh dns-manifest  the path of the cluster DNS manifest (cluster-dns.yaml)
+#   addons.sh dns-image     the tag of the cluster DNS image
 #   addons.sh test          the stand-ins' Go tests (offline)
 #   addons.sh helm ARGS...  runs the cached helm
 #
@@ -208,6 +209,7 @@ quay.io/prometheus/alertmanager:v0.34.0|debian-alertmanager-0.25-1|Alertmanager 
 quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1|$key|config-reloader-lite (the lab's own Go, standins/): watches dirs, POSTs the reload URL|img_reloader
 registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0|$key|kube-state-metrics-lite (the lab's own Go): pod and deployment families only|img_ksm
 $DNS_IMAGE|$key|cluster-dns (the lab's own Go): authoritative for cluster.local and in-addr.arpa, no forwarding|img_dns
+redis:7|redis-$(redis_key)|Redis 7.0 (Debian bookworm package redis-server) on the Debian base image, protected mode off as upstream's build has it|img_redis
 EOF
 }
 
@@ -237,6 +239,18 @@ img_alertmanager() {
 img_reloader() { import_image "$(static_rootfs "$(standins_dir)/config-reloader-lite")" "$1" "$2" "$3" '["/bin/config-reloader-lite"]'; }
 img_ksm() { import_image "$(static_rootfs "$(standins_dir)/kube-state-metrics-lite")" "$1" "$2" "$3" '["/bin/kube-state-metrics-lite"]'; }
 img_dns() { import_image "$(static_rootfs "$(standins_dir)/cluster-dns")" "$1" "$2" "$3" '["/bin/cluster-dns"]'; }
+
+# Exercise 5's Redis (k8s/recommender.yaml names redis:7): built from images/redis/, keyed by its files.
+redis_key() { cat "$HERE/images/redis/"* | sha256sum | cut -c1-12; }
+img_redis() {
+  local tag=$1 key=$2 really=$3
+  if [[ "$(docker image inspect -f '{{ index .Config.Labels "selfheal.lab.key" }}' "$tag" 2>/dev/null)" == "$key" ]]; then
+    return
+  fi
+  docker build -q --network host --label selfheal.lab.stand-in=true --label "selfheal.lab.key=$key" \
+    --label "selfheal.lab.stand-in-for=$tag" --label "selfheal.lab.really-runs=$really" \
+    -t "$tag" "$HERE/images/redis" >/dev/null || die "$EXIT_FAILED" "docker build of the $tag stand-in failed"
+}
 
 cmd_images() {
   need docker "a Docker engine (Debian: docker.io)"; need go "Debian: apt-get install golang-go"
@@ -275,6 +289,7 @@ main() {
     image-list) image_rows | cut -d'|' -f1 ;;
     chart) cmd_chart ;;
     dns-manifest) printf '%s\n' "$HERE/cluster-dns.yaml" ;;
+    dns-image) printf '%s\n' "$DNS_IMAGE" ;;
     helm) [[ -x "$(helm_bin)" ]] || die "$EXIT_PREREQ" "missing $(helm_bin): run '$0 tools'"; exec "$(helm_bin)" "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit "$EXIT_USAGE" ;;
