@@ -837,8 +837,16 @@ holds_for() {
 
 step_recommender_deploy() {
   touch "$work/created-recommender"
+  local file="$ROOT/k8s/recommender.yaml"
+  if [ "$cluster" = "local" ] && [ "$mode" != "dry-run" ]; then
+    # PodDisruptionBudget is policy/v1 from Kubernetes 1.21 on (and policy/v1beta1 is gone since 1.25): the local
+    # 1.20 cluster gets a copy that says v1beta1, the same fields, and nothing else changed.
+    file="$work/recommender-k8s-1.20.yaml"
+    sed 's#^apiVersion: policy/v1$#apiVersion: policy/v1beta1#' "$ROOT/k8s/recommender.yaml" >"$file"
+    log "Kubernetes 1.20: the recommender's PodDisruptionBudget is applied as policy/v1beta1 (policy/v1 is 1.21+)"
+  fi
   local applied=$SECONDS
-  run kubectl apply -f "$ROOT/k8s/recommender.yaml"
+  run kubectl apply -f "$file"
   wait_until "the embeddings loader Job has completed" loader_done
   [ "$mode" = "dry-run" ] || observe ex5-loader-done "$((SECONDS - applied)) s"
   wait_until "both recommender pods are ready and in the endpoints" recommender_ready
@@ -986,7 +994,8 @@ cleanup() {
       k delete secret model-server-feedback --ignore-not-found >/dev/null 2>&1 || true
     fi
     if [ -f "$work/created-recommender" ]; then
-      kubectl delete -f "$ROOT/k8s/recommender.yaml" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+      kubectl delete -f "$(ls "$work/recommender-k8s-1.20.yaml" 2>/dev/null || echo "$ROOT/k8s/recommender.yaml")" \
+        --ignore-not-found --wait=false >/dev/null 2>&1 || true
     fi
     if [ -f "$work/created-token" ]; then
       kubectl -n default delete secret rollback-controller-token --ignore-not-found >/dev/null 2>&1 || true
