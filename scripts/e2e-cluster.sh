@@ -765,6 +765,10 @@ step_bonus_unready() {
   observe bonus-ready-returns "$((SECONDS - touched)) s"
 }
 
+last_state_recorded() {
+  [ -n "$(k get pod "$1" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason}')" ]
+}
+
 unready_and_out() { pod_ready "$1" false && [ "$(endpoint_count)" -eq 1 ]; }
 
 step_bonus_unhealthy() {
@@ -776,6 +780,7 @@ step_bonus_unhealthy() {
   touched=$SECONDS
   wait_until "$pod's container is restarted (RESTARTS goes up)" pod_restarted_since "$pod" "$restarts"
   observe bonus-restart "$((SECONDS - touched)) s"
+  wait_until "$pod's Last State is recorded" last_state_recorded "$pod"
   observe bonus-exit "$(k get pod "$pod" -o jsonpath='{.status.containerStatuses[0].lastState.terminated.reason} (exit {.status.containerStatuses[0].lastState.terminated.exitCode})')"
   # /tmp is the pod's emptyDir: the file outlives the container, so the new one fails its startup probe until the
   # file goes; the exec retries while the container is between two starts.
