@@ -24,6 +24,7 @@ import dev.selfheal.modelserver.server.HttpApi;
 import dev.selfheal.modelserver.server.InferencePool;
 import dev.selfheal.modelserver.server.ModelErrors;
 import dev.selfheal.runtime.health.ProbeReport;
+import dev.selfheal.runtime.http.DrainReport;
 import dev.selfheal.runtime.http.HttpService;
 import dev.selfheal.runtime.http.Json;
 import dev.selfheal.transactions.Transaction;
@@ -254,12 +255,13 @@ public final class ModelServer implements AutoCloseable {
         drainBudget.toMillis());
     // Every answer from now on says Connection: close; requests in progress (inference included)
     // finish; then the HTTP server stops.
-    boolean drained = http.drain(drainBudget);
+    DrainReport report = http.drain(drainBudget);
+    boolean drained = report.drained();
     if (!drained) {
       LOG.warn("Grace period over with {} inference requests still in flight", pool.inFlight());
     }
     stopAll();
-    LOG.info("Shutdown complete (drained: {})", drained);
+    LOG.info("Shutdown complete ({})", report);
     return drained;
   }
 

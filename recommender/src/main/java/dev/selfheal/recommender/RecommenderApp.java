@@ -15,6 +15,7 @@ import dev.selfheal.recommender.server.RecommendationsHandler;
 import dev.selfheal.recommender.server.RecommenderErrors;
 import dev.selfheal.recommender.server.StartupHandler;
 import dev.selfheal.recommender.service.RecommendationService;
+import dev.selfheal.runtime.http.DrainReport;
 import dev.selfheal.runtime.http.HttpLimits;
 import dev.selfheal.runtime.http.HttpService;
 import dev.selfheal.runtime.http.MetricsEndpoint;
@@ -152,10 +153,10 @@ public final class RecommenderApp implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    boolean drained = server.drain(config.lifecycle().grace());
+    DrainReport report = server.drain(config.lifecycle().grace());
     stopWork();
-    LOG.info("Recommender stopped (drained: {})", drained);
-    return drained;
+    LOG.info("Recommender stopped ({})", report);
+    return report.drained();
   }
 
   private void stopWork() {

@@ -16,6 +16,7 @@ import dev.selfheal.rollback.server.AlertsHandler;
 import dev.selfheal.rollback.server.BearerToken;
 import dev.selfheal.rollback.server.HealthHandler;
 import dev.selfheal.rollback.server.ReadyHandler;
+import dev.selfheal.runtime.http.DrainReport;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.HttpLimits;
@@ -203,9 +204,10 @@ public final class ControllerApp implements AutoCloseable {
    * @return true when the HTTP drain finished in time
    */
   public boolean shutdownGracefully(Duration grace) {
-    boolean drained = server.drain(grace);
+    DrainReport report = server.drain(grace);
     close();
-    return drained;
+    LOG.info("HTTP drain finished ({})", report);
+    return report.drained();
   }
 
   /** Stops acting, releases the Lease, stops the HTTP server. */

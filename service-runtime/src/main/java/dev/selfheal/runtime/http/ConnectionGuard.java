@@ -46,7 +46,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private final RequestObserver observer;
   private ChannelHandlerContext ctx;
   private volatile State state = State.HEAD;
-  private volatile long idleSince = System.nanoTime();
+  private final long openedAt = System.nanoTime();
+  private volatile long idleSince = openedAt;
   private volatile long headSince = System.nanoTime();
   private final AtomicBoolean shed = new AtomicBoolean();
   private volatile boolean headStarted;
@@ -181,20 +182,6 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Whether the connection can be closed without cutting off a client that is about to send: it is
-   * closing already, or it has waited between requests for at least {@code quietNanos} (a client
-   * that sends in a loop never has; it gets {@code Connection: close} on its next answer instead).
-   */
-  boolean quiet(long quietNanos) {
-    State now = state;
-    if (now != State.CLOSING && flow != null && flow.holding()) {
-      return false;
-    }
-    boolean waiting = now == State.IDLE || (now == State.HEAD && !headStarted);
-    return now == State.CLOSING || (waiting && System.nanoTime() - idleSince >= quietNanos);
-  }
-
-  /**
    * Whether the connection may be closed to make room for a new one: it waits between requests, or
    * for (the rest of) a request head, and has not been picked already. Called from any thread.
    */
@@ -241,12 +228,71 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     }
     state = State.CLOSING;
     cancel();
+    shutdownAndLinger();
+  }
+
+  private void shutdownAndLinger() {
     if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
       duplex.shutdownOutput();
       arm(LINGER.toNanos(), this::close);
     } else {
       close();
     }
+  }
+
+  /** Runs {@code task} on the connection's event loop. */
+  void onLoop(Runnable task) {
+    ctx.executor().execute(task);
+  }
+
+  /** Whether the connection was opened before {@code nanos} ({@link System#nanoTime}). */
+  boolean openedBefore(long nanos) {
+    return openedAt - nanos < 0;
+  }
+
+  /**
+   * Whether a drain has nothing more to wait for here: the connection is closing (its last answer
+   * written, the end sent).
+   */
+  boolean settled() {
+    return state == State.CLOSING || !ctx.channel().isActive();
+  }
+
+  /**
+   * One step of a drain, on the event loop. A connection on which no byte of a request has arrived
+   * is closed (the end sent after whatever was written, never a reset) once it has waited {@code
+   * quietNanos}: a client sending in a loop never waits that long, and gets {@code Connection:
+   * close} on its next answer instead. A head that is arriving is let finish until {@code
+   * headsDueBy}, or {@code quietNanos} after its first byte if that is later (never beyond its own
+   * deadline); then it is answered {@code cutAnswer} and {@code cut} is told. Requests in progress
+   * or waiting are left alone: they are answered with {@code Connection: close}.
+   */
+  void drainStep(long quietNanos, long headsDueBy, RawAnswers.RawAnswer cutAnswer, Runnable cut) {
+    State now = state;
+    if (now == State.CLOSING || now == State.REQUEST || (flow != null && flow.holding())) {
+      return;
+    }
+    long time = System.nanoTime();
+    if (now == State.IDLE || !headStarted) {
+      if (time - idleSince >= quietNanos) {
+        lingerClose();
+      }
+      return;
+    }
+    long due = Math.min(headSince + headerNanos, Math.max(headsDueBy, headSince + quietNanos));
+    if (time - due >= 0) {
+      state = State.CLOSING;
+      cancel();
+      observe("UNKNOWN", cutAnswer.status());
+      cut.run();
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(cutAnswer.bytes()))
+          .addListener((ChannelFutureListener) f -> shutdownAndLinger());
+    }
+  }
+
+  /** Whether requests pipelined behind the one being answered wait to be served. */
+  boolean moreWaiting() {
+    return flow != null && flow.holding();
   }
 
   /** Closes the connection now. */

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionTable {
   private final int max;
   private final AtomicInteger open = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong admitted =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Set<ConnectionGuard> guards = ConcurrentHashMap.newKeySet();
 
   private final RawAnswers.RawAnswer shedAnswer;
@@ -28,6 +30,7 @@ final class ConnectionTable {
    */
   boolean admit(ConnectionGuard guard, Channel channel) {
     guards.add(guard);
+    admitted.incrementAndGet();
     channel
         .closeFuture()
         .addListener(
@@ -65,6 +68,11 @@ final class ConnectionTable {
       }
     }
     return oldest;
+  }
+
+  /** Connections accepted since the start. */
+  long admitted() {
+    return admitted.get();
   }
 
   /** Open connections. */

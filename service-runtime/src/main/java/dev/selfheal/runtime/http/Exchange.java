@@ -222,7 +222,10 @@ final class Exchange {
     // A chunked request may also have carried a Content-Length, which the decoder drops (the
     // chunking wins): a proxy in front that read the other length would see a different request
     // boundary, so nothing more is read from this connection (RFC 9112, 6.3).
-    boolean close = closeAfter || chunked || shared.draining();
+    // A drain answers every request it has read: requests pipelined behind this one are served
+    // before the connection is closed.
+    boolean close =
+        closeAfter || chunked || (shared.draining() && (guard == null || !guard.moreWaiting()));
     response.setStatusCode(reply.status());
     response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     reply.headers().forEach(response::putHeader);

@@ -1,6 +1,7 @@
 package dev.selfheal.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.Channel;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -11,6 +12,8 @@ import java.net.BindException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
-
-  /**
-   * How long a keep-alive connection must have waited between requests before a drain may close it
-   * under the client: shorter gaps are a client sending in a loop, which is told {@code Connection:
-   * close} on its next answer instead of losing a request it is writing.
-   */
-  private static final Duration QUIET = Duration.ofMillis(500);
 
   private final Vertx vertx;
   private final List<HttpServer> servers;
@@ -73,53 +69,33 @@ public final class HttpService implements AutoCloseable {
     return shared.draining;
   }
 
+  /** Connections accepted since the start (the kernel may have queued more). */
+  public long acceptedConnections() {
+    return shared.connections.admitted();
+  }
+
   /** Open connections. */
   public int connections() {
     return shared.connections.size();
   }
 
   /**
-   * Drains and stops: answers from now on carry {@code Connection: close} (clients reconnect to a
-   * pod that stays), connections waiting between requests are closed, requests in progress get up
-   * to {@code grace} to finish, then the server stops.
+   * Drains and stops (see {@link Drain}): answers from now on carry {@code Connection: close}
+   * (clients reconnect to a pod that stays), requests in progress and requests read get up to
+   * {@code grace} to be answered, connections end with the end sent after their last answer, never
+   * a reset; then the server stops.
    *
-   * @return true when every request in progress finished in time
+   * @return what had to be cut; {@link DrainReport#drained} when nothing was
    */
-  public boolean drain(Duration grace) {
+  public DrainReport drain(Duration grace) {
     shared.draining = true;
     LOG.info("Draining {} requests in progress for up to {} ms", inProgress(), grace.toMillis());
-    long deadline = System.nanoTime() + grace.toNanos();
-    boolean drained;
-    synchronized (shared.idle) {
-      while ((shared.active.get() > 0 || !allQuiet()) && System.nanoTime() < deadline) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(
-              shared.idle, Math.min(deadline - System.nanoTime(), 50_000_000L));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      drained = shared.active.get() == 0;
-    }
-    if (!drained) {
-      LOG.warn("Drain deadline passed with {} requests in progress", shared.active.get());
+    DrainReport report = new Drain(vertx, shared).run(grace);
+    if (!report.drained()) {
+      LOG.warn("Drain ended ({})", report);
     }
     close();
-    return drained;
-  }
-
-  /**
-   * Whether every open connection can be closed without cutting off a client in the middle of a
-   * request loop (see {@link ConnectionGuard#quiet}).
-   */
-  private boolean allQuiet() {
-    for (ConnectionGuard guard : shared.connections.guards()) {
-      if (!guard.quiet(QUIET.toNanos())) {
-        return false;
-      }
-    }
-    return true;
+    return report;
   }
 
   /** Stops at once: open connections are closed. */
@@ -152,7 +128,7 @@ public final class HttpService implements AutoCloseable {
     private final RawAnswers answers;
     private final ConnectionTable connections;
     private final AtomicInteger active = new AtomicInteger();
-    private final Object idle = new Object();
+    private final Set<Channel> listening = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
     private Shared(
@@ -213,11 +189,22 @@ public final class HttpService implements AutoCloseable {
     }
 
     void finished() {
-      if (active.decrementAndGet() == 0 && draining) {
-        synchronized (idle) {
-          idle.notifyAll();
-        }
+      active.decrementAndGet();
+    }
+
+    int active() {
+      return active.get();
+    }
+
+    /** Notes the listening socket a connection was accepted on (the drain closes it first). */
+    void acceptedOn(Channel server) {
+      if (server != null) {
+        listening.add(server);
       }
+    }
+
+    Set<Channel> listening() {
+      return listening;
     }
   }
 

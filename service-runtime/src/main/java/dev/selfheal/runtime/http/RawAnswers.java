@@ -13,13 +13,15 @@ import java.util.Map;
  * @param version 505: an HTTP version other than 1.0 and 1.1
  * @param tooManyPipelined 429: more requests sent ahead of their answers than the layer holds
  * @param badChunk 400: broken chunk framing in a chunked body
+ * @param shuttingDown 503: a drain ended while the request head was still arriving
  */
 record RawAnswers(
     RawAnswer headerTimeout,
     RawAnswer tooManyConnections,
     RawAnswer version,
     RawAnswer tooManyPipelined,
-    RawAnswer badChunk) {
+    RawAnswer badChunk,
+    RawAnswer shuttingDown) {
 
   /** One such answer: its status (for the request metrics) and its bytes. */
   record RawAnswer(int status, byte[] bytes) {}
@@ -68,7 +70,16 @@ record RawAnswers(
         encode(
             json,
             "Bad Request",
-            HttpError.badRequest("body", "malformed chunked body (chunk size line)")));
+            HttpError.badRequest("body", "malformed chunked body (chunk size line)")),
+        encode(
+            json,
+            "Service Unavailable",
+            new HttpError(
+                503,
+                "shutting_down",
+                null,
+                "the server is shutting down and the request head was not complete",
+                Map.of())));
   }
 
   private static RawAnswer encode(ObjectMapper json, String reason, HttpError error) {

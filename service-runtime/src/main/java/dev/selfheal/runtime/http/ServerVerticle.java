@@ -58,6 +58,7 @@ final class ServerVerticle extends AbstractVerticle {
     }
     HttpLimits limits = shared.limits();
     Channel channel = base.channel();
+    shared.acceptedOn(channel.parent());
     // A client that shuts down its sending side after a request still gets the answer.
     channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     ConnectionGuard guard =
