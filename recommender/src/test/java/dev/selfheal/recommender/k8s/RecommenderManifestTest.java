@@ -203,6 +203,47 @@ class RecommenderManifestTest {
         .isGreaterThan(shutdown);
   }
 
+  /**
+   * The environment the kubelet gives a container: unless the pod sets {@code enableServiceLinks:
+   * false}, a docker-link style set of variables for every Service of the namespace ({@code
+   * REDIS_PORT=tcp://10.96.0.20:6379} for the Service redis) under the manifest's own. A real
+   * kubelet showed the loader Job failing on exactly that REDIS_PORT.
+   */
+  private static Map<String, String> kubeletEnv(PodSpec pod, Container container) {
+    Map<String, String> env = new HashMap<>();
+    if (!Boolean.FALSE.equals(pod.getEnableServiceLinks())) {
+      int ip = 20;
+      for (Service service : SERVICES.values()) {
+        String prefix = service.getMetadata().getName().toUpperCase().replace('-', '_');
+        String address = "10.96.0." + ip++;
+        int port = service.getSpec().getPorts().get(0).getPort();
+        env.put(prefix + "_SERVICE_HOST", address);
+        env.put(prefix + "_SERVICE_PORT", Integer.toString(port));
+        env.put(prefix + "_PORT", "tcp://" + address + ":" + port);
+        env.put(prefix + "_PORT_" + port + "_TCP", "tcp://" + address + ":" + port);
+      }
+    }
+    env.putAll(env(container));
+    return env;
+  }
+
+  @Test
+  void everyServiceAcceptsTheEnvironmentTheKubeletGivesIt() {
+    PodSpec recommender = DEPLOYMENTS.get("recommender").getSpec().getTemplate().getSpec();
+    PodSpec stub = DEPLOYMENTS.get("profile-api").getSpec().getTemplate().getSpec();
+    PodSpec loader = JOBS.get(0).getSpec().getTemplate().getSpec();
+
+    assertThat(
+            RecommenderConfig.fromEnv(kubeletEnv(recommender, container("recommender")))
+                .redis()
+                .port())
+        .isEqualTo(6379);
+    assertThat(StubConfig.fromEnv(kubeletEnv(stub, container("profile-api"))).port())
+        .isEqualTo(container("profile-api").getPorts().get(0).getContainerPort());
+    assertThat(LoaderConfig.fromEnv(kubeletEnv(loader, loader.getContainers().get(0))).redisHost())
+        .isEqualTo("redis");
+  }
+
   @Test
   void everyPodIsHardened() {
     List<PodSpec> pods = new ArrayList<>();
