@@ -129,7 +129,8 @@ parse_args() {
 missing=()
 
 require_tool() { # command, how to get it
-  command -v "$1" >/dev/null 2>&1 || missing+=("$1: $2")
+  # type -P: a file on PATH (the script defines a helm function of its own for the local cluster)
+  type -P "$1" >/dev/null 2>&1 || missing+=("$1: $2")
 }
 
 detect_cluster() {
