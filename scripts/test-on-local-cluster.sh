@@ -55,4 +55,13 @@ trap take_down EXIT
 scripts/local-cluster.sh up
 KUBECONFIG="$(scripts/local-cluster.sh kubeconfig)"
 export KUBECONFIG
-scripts/e2e-cluster.sh --cluster local --all --skip-build --record docs/observed-timings.md
+# The prometheus chart 29.x comes from no registry these machines reach: it is used from the cache when a packaged
+# copy is there (scripts/local-cluster/addons.sh chart). Without it every other exercise still runs, and the
+# log says loudly what was left out.
+if chart_problem="$(scripts/local-cluster/addons.sh chart 2>&1 >/dev/null)"; then
+  scripts/e2e-cluster.sh --cluster local --all --skip-build --record docs/observed-timings.md
+else
+  echo "[test-on-local-cluster] EXERCISE 4 NOT RUN: ${chart_problem##*error: }" >&2
+  echo "[test-on-local-cluster] running Exercises 1 to 3, the controller's own rollback, the bonus and Exercise 5" >&2
+  scripts/e2e-cluster.sh --cluster local --with-rollback-controller --with-bonus --with-recommender --skip-build
+fi
