@@ -2,15 +2,11 @@ package dev.selfheal.labtests.images;
 
 import dev.selfheal.labtests.support.Binaries;
 import dev.selfheal.labtests.support.RepoPaths;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.selfheal.labtests.support.ToolRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -85,35 +81,7 @@ final class Docker {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(args);
-    Path out = null;
-    try {
-      // A file, not a pipe: a chatty build cannot block on a full pipe, and the timeout holds.
-      out = Files.createTempFile(RepoPaths.target(), "docker-", ".out");
-      Process process =
-          new ProcessBuilder(command)
-              .directory(RepoPaths.root().toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(
-            command + " did not finish within " + timeout + ":\n" + Files.readString(out));
-      }
-      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while running " + command, e);
-    } finally {
-      if (out != null) {
-        try {
-          Files.deleteIfExists(out);
-        } catch (IOException e) {
-          // A leftover temp file in target/ is harmless.
-        }
-      }
-    }
+    ToolRunner.Result result = ToolRunner.run(command, RepoPaths.root(), timeout);
+    return new Result(result.exitCode(), result.output());
   }
 }

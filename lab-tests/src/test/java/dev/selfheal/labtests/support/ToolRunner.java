@@ -42,6 +42,15 @@ public final class ToolRunner {
     List<String> command = new ArrayList<>();
     command.add(binary.require().toString());
     command.addAll(List.of(args));
+    return run(command, workDir, TIMEOUT);
+  }
+
+  /**
+   * Runs {@code command} in {@code workDir} to completion within {@code timeout}, its output
+   * through a file, so a chatty or hanging command can neither block on a full pipe nor outlast the
+   * timeout.
+   */
+  public static Result run(List<String> command, Path workDir, Duration timeout) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.redirectErrorStream(true);
     Path out = null;
@@ -50,9 +59,10 @@ public final class ToolRunner {
       out = Files.createTempFile("tool-", ".out");
       builder.redirectOutput(out.toFile());
       Process process = builder.start();
-      if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError(command + " did not finish within " + TIMEOUT);
+        throw new AssertionError(
+            command + " did not finish within " + timeout + ":\n" + Files.readString(out));
       }
       return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
