@@ -281,11 +281,14 @@ pod_table() {
     2>/dev/null
 }
 
-endpoint_count() {
+# endpoints_of NAMESPACE SERVICE: how many ready addresses the Service's Endpoints have.
+endpoints_of() {
   local -a ips=()
-  read -ra ips <<<"$(k get endpoints model-server -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null || true)"
+  read -ra ips <<<"$(kubectl -n "$1" get endpoints "$2" -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null || true)"
   echo "${#ips[@]}"
 }
+
+endpoint_count() { endpoints_of "$namespace" model-server; }
 
 # count_pods VERSION READY: live pods of that version whose readiness is READY (true|false|any).
 count_pods() {
@@ -809,11 +812,7 @@ step_bonus_v2() {
 # ---------------------------------------------------------------------------------------------------------------
 # Exercise 5: the recommender, its loader Job, and its two dependencies taken away
 
-recommender_endpoints() {
-  local -a ips=()
-  read -ra ips <<<"$(kubectl -n default get endpoints recommender -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null || true)"
-  echo "${#ips[@]}"
-}
+recommender_endpoints() { endpoints_of default recommender; }
 
 recommender_ready() {
   [ "$(kubectl -n default get deployment recommender -o jsonpath='{.status.readyReplicas}' 2>/dev/null)" = "2" ] \
