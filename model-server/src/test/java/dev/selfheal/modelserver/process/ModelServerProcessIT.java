@@ -231,6 +231,76 @@ class ModelServerProcessIT {
     assertThat(process.exitValue()).isZero();
   }
 
+  /**
+   * A hostile client trickles a request head, a byte at a time, while SIGTERM arrives: the drain
+   * answers it 503 {@code shutting_down} once the head deadline has passed rather than waiting for
+   * it or cutting it, reports it, and the process exits 0 (a refused head is not a lost request).
+   */
+  @Test
+  void sigtermWithAHeadBeingTrickledAnswersItAndExitsZero() throws Exception {
+    int port = freePort();
+    process =
+        launch(
+            Map.of(
+                "PORT", Integer.toString(port),
+                "FAULT_LATENCY_MS", "3000",
+                "SHUTDOWN_GRACE_SECONDS", "20"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/ready") == 200);
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> metrics(port).contains("model_requests_in_flight{version=\"v1.0\"} 1.0"));
+    process.destroy(); // SIGTERM
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> status(port, "/ready") == 503);
+    // The port still listens while the slow request is in progress; the attacker's head starts now.
+    try (RawClient trickler = new RawClient(port)) {
+      trickler.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+      // One byte of a header value every 200 ms, for as long as the server takes them.
+      Thread trickle =
+          new Thread(
+              () -> {
+                try {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    trickler.send("a");
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                  }
+                } catch (IOException e) {
+                  // The server ended the connection.
+                }
+              });
+      trickle.start();
+      String answer = trickler.readToClose();
+      trickle.interrupt();
+      assertThat(answer)
+          .as("what the trickling client read; the server's log:%n%s", serverLog())
+          .startsWith("HTTP/1.1 503")
+          .contains("\"code\":\"shutting_down\"");
+    }
+    assertThat(slow.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(process.waitFor(25, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("server.log")))
+        .contains(
+            "Shutdown complete (drained: true, 1 unfinished head(s) answered 503 shutting_down)");
+  }
+
+  private String serverLog() throws IOException {
+    return Files.readString(dir.resolve("server.log"));
+  }
+
   /** One client sending requests back to back on one keep-alive connection until told to close. */
   private static final class KeepAliveLoop extends Thread {
     private final int port;

@@ -38,7 +38,7 @@ final class Drain {
 
   private final Vertx vertx;
   private final HttpService.Shared shared;
-  private final AtomicInteger headsCut = new AtomicInteger();
+  private final AtomicInteger headsRefused = new AtomicInteger();
 
   Drain(Vertx vertx, HttpService.Shared shared) {
     this.vertx = vertx;
@@ -59,7 +59,7 @@ final class Drain {
     }
     int requests = shared.active();
     int open = shared.connections().size();
-    return new DrainReport(requests, headsCut.get(), Math.max(0, open - requests));
+    return new DrainReport(requests, headsRefused.get(), Math.max(0, open - requests));
   }
 
   private boolean oldConnectionsSettled(long start) {
@@ -75,7 +75,7 @@ final class Drain {
     long quiet = QUIET.toNanos();
     RawAnswers.RawAnswer cut = shared.answers().shuttingDown();
     for (ConnectionGuard guard : shared.connections().guards()) {
-      guard.onLoop(() -> guard.drainStep(quiet, headsDueBy, cut, headsCut::incrementAndGet));
+      guard.onLoop(() -> guard.drainStep(quiet, headsDueBy, cut, headsRefused::incrementAndGet));
     }
     LockSupport.parkNanos(TICK_NANOS);
   }
