@@ -66,7 +66,7 @@ public final class HttpApi {
     List<Route> routes = new ArrayList<>();
     routes.add(Route.get("/health", new HealthHandler(deps.probes(), version)));
     routes.add(Route.get("/ready", new ReadyHandler(deps.probes(), deps.quality(), version)));
-    routes.add(Route.get("/metrics", new MetricsEndpoint(deps.registry())));
+    routes.add(MetricsEndpoint.route(deps.registry()));
     routes.add(
         Route.post("/predict", new PredictHandler(deps.engine(), parser, version)).on(deps.pool()));
     routes.add(Route.post("/feedback", new FeedbackHandler(deps.feedback(), deps.json())));

@@ -16,6 +16,7 @@ public final class Request {
   private final Function<String, String> headers;
   private final byte[] body;
   private final Map<String, String> pathParams;
+  private final long receivedNanos = System.nanoTime();
 
   /**
    * Creates a request.
@@ -40,6 +41,14 @@ public final class Request {
     this.headers = headers;
     this.body = body;
     this.pathParams = Map.copyOf(pathParams);
+  }
+
+  /**
+   * When the whole request had arrived and was handed to its route ({@link System#nanoTime}); a
+   * handler running later on an executor can tell what happened since.
+   */
+  public long receivedNanos() {
+    return receivedNanos;
   }
 
   /** HTTP method. */
