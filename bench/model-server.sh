@@ -6,12 +6,14 @@
 #   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive
 #   5. RSS of the server process, sampled while it is under load
 #   6. /health while 1,000 slow connections (bench/slow-clients.py) trickle request heads
-#   7. bench/container-startup.sh: the image's start -> ready under the pod's limits against a minimal Flask
+#   7. /health while BENCH_SCRAPE_CONNECTIONS connections scrape /metrics as fast as they can
+#   8. bench/container-startup.sh: the image's start -> ready under the pod's limits against a minimal Flask
 #      app, and its memory (skipped, with a message, when no Docker engine is available)
 # Prints requests/s, p50, p99 (and max for the probe under overload) and each throughput as a ratio
 # to nginx measured in this same run. The server runs exactly as scripts/run.sh starts it.
 # Usage: bench/model-server.sh   (env: BENCH_SECONDS=8 BENCH_CONNECTIONS=16 BENCH_OVERLOAD_CONNECTIONS=256
-#                                      BENCH_SLOW_CONNECTIONS=1000 BENCH_STARTS=5 BENCH_THREADS=2
+#                                      BENCH_SLOW_CONNECTIONS=1000 BENCH_SCRAPE_CONNECTIONS=128
+#                                      BENCH_STARTS=5 BENCH_THREADS=2
 #                                      SKIP_BUILD=1 JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ DURATION="${BENCH_SECONDS:-8}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 OVERLOAD="${BENCH_OVERLOAD_CONNECTIONS:-256}"
 SLOW="${BENCH_SLOW_CONNECTIONS:-1000}"
+SCRAPERS="${BENCH_SCRAPE_CONNECTIONS:-128}"
 STARTS="${BENCH_STARTS:-5}"
 THREADS="${BENCH_THREADS:-2}"
 LUA=bench/model-server-predict.lua
@@ -183,6 +186,15 @@ pause 2
 read -r slow_rps slow_p50 slow_p99 slow_max slow_errors < <(THREADS=1 measure 4 "$DURATION" "$base/health")
 wait "$slow_pid" || true
 
+# A scrape flood: SCRAPERS connections on /metrics while a small wrk measures /health.
+wrk -t"$THREADS" -c"$SCRAPERS" -d"$((DURATION + 2))"s "$base/metrics" >"$work/scrapes.txt" &
+scrapes_pid=$!
+pause 1
+read -r scrape_probe_rps scrape_probe_p50 scrape_probe_p99 scrape_probe_max scrape_probe_errors \
+  < <(THREADS=1 measure 4 "$DURATION" "$base/health")
+wait "$scrapes_pid" || true
+scrape_rps="$(awk '/^Requests\/sec:/ {printf "%d", $2}' "$work/scrapes.txt")"
+
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 rss_max="$(sort -n "$work/rss" | tail -1)"
@@ -201,6 +213,7 @@ printf '%-34s %10s %9s %9s %12s\n' "GET /health" "$health_rps" "$health_p50" "$h
 printf '%-34s %10s %9s %9s %12s\n' "POST /predict" "$predict_rps" "$predict_p50" "$predict_p99" "$(ratio "$predict_rps" "$nginx_rps")"
 printf '%-34s %10s %9s %9s %12s\n' "GET /health, /predict overloaded" "$probe_rps" "$probe_p50" "$probe_p99" "$(ratio "$probe_rps" "$nginx_rps")"
 printf '%-34s %10s %9s %9s %12s\n' "GET /health, $SLOW slow conns" "$slow_rps" "$slow_p50" "$slow_p99" "$(ratio "$slow_rps" "$nginx_rps")"
+printf '%-34s %10s %9s %9s %12s\n' "GET /health, /metrics flooded" "$scrape_probe_rps" "$scrape_probe_p50" "$scrape_probe_p99" "$(ratio "$scrape_probe_rps" "$nginx_rps")"
 echo
 echo "connections: $CONNECTIONS (overload: $OVERLOAD on /predict, 4 on /health)"
 echo "/predict non-2xx at $CONNECTIONS connections: ${predict_errors}"
@@ -208,6 +221,7 @@ echo "overloaded /predict: ${overload_rps} req/s, ${overload_shed:-0} of ${overl
 echo "slowest /health during overload: ${probe_max} ms, non-2xx: ${probe_errors}"
 read -r slow_open _ slow_reconnects _ _ <"$work/slow.txt"
 echo "slowest /health with $SLOW slow connections: ${slow_max} ms, non-2xx: ${slow_errors}; slow connections open at the end: ${slow_open}, closed by the server and reopened: ${slow_reconnects}"
+echo "slowest /health during the scrape flood: ${scrape_probe_max} ms, non-2xx: ${scrape_probe_errors}; /metrics answered ${scrape_rps} req/s to $SCRAPERS connections"
 echo "start -> ready, CDS archive:    median $(median "${cds[@]}") ms  (runs: ${cds[*]})"
 echo "start -> ready, no CDS archive: median $(median "${nocds[@]}") ms  (runs: ${nocds[*]})"
 echo "RSS under load: max ${rss_max} MiB"
