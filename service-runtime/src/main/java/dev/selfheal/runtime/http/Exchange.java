@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,7 +207,13 @@ final class Exchange {
       write(answer, payload, contentType, closeAfter);
     } else {
       // A handler on a worker thread: the write happens on the connection's event loop.
-      context.runOnContext(v -> write(answer, payload, contentType, closeAfter));
+      try {
+        context.runOnContext(v -> write(answer, payload, contentType, closeAfter));
+      } catch (RejectedExecutionException e) {
+        // The server stopped while the handler ran (a drain that ran out of time, or close()):
+        // its connections are closed, so there is nobody left to answer.
+        LOG.debug("{} {}: server stopped before the answer", request.method(), request.path());
+      }
     }
   }
 
