@@ -44,11 +44,14 @@ class DocsCommandsTest {
   static void readTheRepository() throws IOException {
     objects = LabObjects.load();
     serverRoutes = new HashSet<>();
-    Matcher route =
-        Pattern.compile("\"(/[a-z0-9/]*)\"")
-            .matcher(
-                Repo.read(
-                    "model-server/src/main/java/dev/selfheal/modelserver/server/HttpApi.java"));
+    String routes =
+        Repo.read("model-server/src/main/java/dev/selfheal/modelserver/server/HttpApi.java");
+    if (routes.contains("MetricsEndpoint.route(")) {
+      // The shared endpoint names its own path.
+      routes +=
+          Repo.read("service-runtime/src/main/java/dev/selfheal/runtime/http/MetricsEndpoint.java");
+    }
+    Matcher route = Pattern.compile("\"(/[a-z0-9/]*)\"").matcher(routes);
     while (route.find()) {
       serverRoutes.add(route.group(1));
     }
