@@ -36,7 +36,7 @@ args=("$@")
 if [ -n "${PORT:-}" ]; then
   has_url=false
   for arg in "$@"; do
-    if [ "$arg" = --url ]; then has_url=true; fi
+    case "$arg" in --url | --url=*) has_url=true ;; esac
   done
   $has_url || args=(--url "http://localhost:$PORT" "${args[@]}")
 fi
