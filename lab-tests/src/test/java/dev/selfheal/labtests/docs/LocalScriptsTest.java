@@ -164,8 +164,7 @@ class LocalScriptsTest {
                 .exitCode())
         .isZero();
     assertThat(
-            script("scripts/traffic.sh", Map.of("PORT", "9090"), "--url=http://svc:81")
-                .exitCode())
+            script("scripts/traffic.sh", Map.of("PORT", "9090"), "--url=http://svc:81").exitCode())
         .isZero();
     assertThat(script("scripts/traffic.sh", Map.of(), "--rate", "10").exitCode()).isZero();
 
