@@ -28,7 +28,7 @@ with_prometheus=false
 with_controller=false
 skip_build=false
 mode="run"          # run | check-only | dry-run
-chart_version="^29.0.0"
+chart_version="29.27.0"   # the chart the values file is rendered and tested against (README)
 monitoring_ns="monitoring"
 with_bonus=false
 with_recommender=false
@@ -65,7 +65,8 @@ Options:
   --skip-build               do not build the images, only load them (they must exist locally)
   --keep                     leave everything deployed at the end (default: delete what this run created)
   --check-only               check the prerequisites and the cluster, then stop
-  --dry-run                  check that the tools exist and print every command instead of running it
+  --dry-run                  check that the tools exist, then print each command that changes something
+                             ("+ command") and each wait or check ("+ (what it waits for)"), running none
   -h, --help                 show this help
 
 Exit status: 0 passed, 1 a step failed, 2 bad usage, 3 a prerequisite is missing.
@@ -348,8 +349,15 @@ port_forward() { # NAMESPACE TARGET REMOTE_PORT PATH_TO_PROBE
 }
 
 # service_base NAMESPACE SERVICE PORT PROBE: the base URL of a Service for this run. On the local cluster that is the
-# Service's NodePort on the node's own address (kube-proxy, as a student's NodePort); elsewhere a port-forward.
+# Service's NodePort on the node's own address (kube-proxy, as a student's NodePort); on kind, the model server's
+# NodePort 30080 on localhost when the cluster was created with k8s/kind-config.yaml (as the README's students do);
+# elsewhere a port-forward, which reaches one pod.
 service_base() {
+  if [ "$cluster" = "kind" ] && [ "$2" = "model-server" ] \
+    && curl -fsS -m 5 -o /dev/null "http://127.0.0.1:30080$4" >/dev/null 2>&1; then
+    echo "http://127.0.0.1:30080"
+    return 0
+  fi
   if [ "$cluster" = "local" ]; then
     local node_port deadline=$((SECONDS + 60))
     node_port="$(kubectl -n "$1" get service "$2" -o jsonpath='{.spec.ports[0].nodePort}')"
@@ -457,7 +465,15 @@ step_load() {
   fi
   case "$cluster" in
     local) run "$local_cluster" load "${images[@]}" ;;
-    kind) run kind load docker-image "${images[@]}" --name "$cluster_name" ;;
+    kind)
+      if ! run kind load docker-image "${images[@]}" --name "$cluster_name"; then
+        # Docker 29's containerd image store: kind asks for every platform of an image and the store holds one
+        # ("content digest ... not found", kind#4066). An archive of this machine's platform loads (README).
+        log "kind load docker-image failed: loading an archive of this platform's images instead (kind#4066)"
+        run docker save --platform "$(docker version -f '{{.Server.Os}}/{{.Server.Arch}}')" \
+          -o "$work/images.tar" "${images[@]}"
+        run kind load image-archive "$work/images.tar" --name "$cluster_name"
+      fi ;;
     minikube)
       for image in "${images[@]}"; do
         run minikube -p "$cluster_name" image load "$image"
@@ -569,7 +585,7 @@ step_deploy_v1() {
 
 step_smoke_v1() {
   if [ "$mode" = "dry-run" ]; then
-    echo "+ (port-forward svc/model-server and curl /health, /ready, /predict, /metrics)"
+    echo "+ (curl /health, /ready, /predict, /metrics through the Service)"
     return 0
   fi
   local base

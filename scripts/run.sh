@@ -3,9 +3,10 @@
 # passes through, e.g.  MODEL_VERSION=v2.0 scripts/run.sh  or  PORT=9090 FAULT_LATENCY_MS=50 scripts/run.sh
 #
 # What it does, and says so on stderr:
-#   1. builds the server with Maven (about 25 s the first time, a few seconds after that); SKIP_BUILD=1 skips it;
+#   1. builds the server with Maven (10 s to a minute the first time, a few seconds after that: README); SKIP_BUILD=1
+#      skips it;
 #   2. on the first start after a build, makes a class-data sharing (CDS) archive with a one-off training run
-#      (5 to 15 s), which then cuts every start-up by about a third; MODEL_SERVER_CDS=0 turns the archive off;
+#      (5 to 20 s), which then cuts every start-up by about a third; MODEL_SERVER_CDS=0 turns the archive off;
 #   3. starts the server and prints its URL. Ctrl-C stops it gracefully (a stalled v2 takes up to
 #      SHUTDOWN_GRACE_SECONDS, 20 s, because it waits for its hanging requests).
 #
@@ -33,7 +34,7 @@ flags=(
 
 if [ "${MODEL_SERVER_CDS:-1}" = "1" ]; then
   if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
-    say "creating the class-data sharing archive (one-off training run, 5 to 15 s)..."
+    say "creating the class-data sharing archive (one-off training run, 5 to 20 s)..."
     started=$SECONDS
     rm -f "$archive"
     if java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=error "${flags[@]}" -jar "$jar" --train-cds \

@@ -8,9 +8,8 @@
 #
 #   scripts/traffic.sh                                        # the local server of scripts/run.sh, 5/s for 60 s
 #   PORT=9090 scripts/traffic.sh                              # the same, when run.sh was started with PORT=9090
-#   scripts/traffic.sh --url "$(minikube service model-server --url)" --rate 10 --duration 0   # until Ctrl-C
-#   kubectl port-forward svc/model-server 8080:80 &           # on kind, then:
-#   scripts/traffic.sh --rate 10 --duration 600
+#   scripts/traffic.sh --url "$URL" --rate 10 --duration 0   # the Service (README, "Reach the Service"), until Ctrl-C
+#   scripts/traffic.sh --url=http://localhost:30080 --rate 10 --duration 600   # kind with k8s/kind-config.yaml
 #   scripts/traffic.sh --help                                 # every option
 # When the model server requires a token on /feedback (FEEDBACK_TOKEN, from the Secret model-server-feedback in
 # k8s), the script sends it: FEEDBACK_TOKEN from the environment if set, else the Secret's, read with kubectl.
@@ -36,7 +35,7 @@ args=("$@")
 if [ -n "${PORT:-}" ]; then
   has_url=false
   for arg in "$@"; do
-    if [ "$arg" = --url ]; then has_url=true; fi
+    case "$arg" in --url | --url=*) has_url=true ;; esac
   done
   $has_url || args=(--url "http://localhost:$PORT" "${args[@]}")
 fi

@@ -108,7 +108,8 @@ class DocsCommandsTest {
             kubectl apply -f k8s/deployment-v2.yaml
             kubectl rollout undo deployment/model-server
             helm install prometheus prometheus-community/prometheus -f k8s/prometheus-values.yaml \\
-                 --namespace monitoring --create-namespace
+                 --namespace monitoring --create-namespace \\
+                 --version 29.27.0
             kubectl scale deployment/model-server --replicas=2
             kubectl exec -it <pod> -- /bin/sh
             """)
@@ -322,6 +323,20 @@ class DocsCommandsTest {
 
   private static void checkDocker(Command command, List<String> problems) {
     List<String> w = command.words();
+    if (w.get(1).equals("version")) {
+      return;
+    }
+    if (w.get(1).equals("save")) {
+      // docker save [--platform P] -o FILE IMAGE...: the images must be the lab's.
+      for (int i = 2; i < w.size(); i++) {
+        if (w.get(i).startsWith("-")) {
+          i++;
+        } else if (!objects.images.contains(w.get(i))) {
+          problems.add(command + ": no manifest runs image " + w.get(i));
+        }
+      }
+      return;
+    }
     if (!w.get(1).equals("build")) {
       problems.add(command + ": unexpected docker command");
       return;
@@ -345,7 +360,18 @@ class DocsCommandsTest {
           problems.add(command + ": no manifest runs image " + image);
         }
       }
-    } else if (!(w.size() == 3 && w.get(1).equals("create") && w.get(2).equals("cluster"))) {
+    } else if (w.size() > 2 && w.get(1).equals("load") && w.get(2).equals("image-archive")) {
+      if (w.size() < 4) {
+        problems.add(command + ": kind load image-archive needs an archive");
+      }
+    } else if (w.size() > 2 && w.get(1).matches("create|delete") && w.get(2).equals("cluster")) {
+      String config = command.after("--config");
+      if (config != null) {
+        checkFile(command, config, problems);
+      } else if (w.size() != 3) {
+        problems.add(command + ": unexpected kind command");
+      }
+    } else {
       problems.add(command + ": unexpected kind command");
     }
   }
@@ -368,7 +394,7 @@ class DocsCommandsTest {
       if (namespace != null && !objects.namespaces.contains(namespace)) {
         problems.add(command + ": no namespace " + namespace);
       }
-    } else if (!verb.matches("start|docker-env")) {
+    } else if (!verb.matches("start|docker-env|delete|stop|ip")) {
       problems.add(command + ": unexpected minikube command");
     }
   }
@@ -384,6 +410,13 @@ class DocsCommandsTest {
                 + ": the lab installs prometheus-community/prometheus or grafana-community/grafana");
       }
       checkFile(command, command.after("-f"), problems);
+      if (!"monitoring".equals(command.after("--namespace"))) {
+        problems.add(command + ": the lab's Prometheus lives in namespace monitoring");
+      }
+    } else if (verb.equals("uninstall")) {
+      if (w.size() < 3 || !w.get(2).matches("prometheus|grafana")) {
+        problems.add(command + ": the lab's releases are prometheus and grafana");
+      }
       if (!"monitoring".equals(command.after("--namespace"))) {
         problems.add(command + ": the lab's Prometheus lives in namespace monitoring");
       }

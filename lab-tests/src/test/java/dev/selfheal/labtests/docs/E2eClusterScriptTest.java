@@ -319,11 +319,42 @@ class E2eClusterScriptTest {
         .contains("apply -f " + repo.resolve("k8s/service.yaml"))
         .contains("apply -f " + repo.resolve("k8s/deployment-v2.yaml"))
         .contains("+ kubectl -n default rollout undo deployment/model-server")
-        .contains("prometheus-community/prometheus --version ^29.0.0")
+        .contains("prometheus-community/prometheus --version 29.27.0")
         .contains("-f " + repo.resolve("k8s/prometheus-values.yaml"))
         .contains("--namespace monitoring --create-namespace")
         .contains("RESULT: PASS");
     assertThat(recordedCalls()).containsOnly("kubectl config current-context");
+  }
+
+  @Test
+  void whenKindCannotLoadTheImagesItLoadsAnArchiveOfThisPlatform() throws IOException {
+    fakeCluster("model-server-b-1 v2 false 1 \\n");
+    // Docker 29's containerd image store (kind#4066): kind load docker-image fails.
+    shim(
+        "kind",
+        """
+        case "$1 $2" in
+          "get clusters") echo kind ;;
+          "load docker-image") echo 'ctr: content digest sha256:44b2: not found' >&2; exit 1 ;;
+        esac
+        exit 0""");
+    shim("docker", "[ \"$1\" = version ] && echo linux/arm64\nexit 0");
+
+    Shell.Result result = script("--timeout", "20");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout()).contains("loading an archive of this platform's images instead");
+    assertThat(recordedCalls())
+        .containsSubsequence(
+            "kind load docker-image model-server:v1 model-server:v2 --name kind",
+            "docker version -f {{.Server.Os}}/{{.Server.Arch}}")
+        .anyMatch(call -> call.matches("kind load image-archive .*/images.tar --name kind"))
+        .anyMatch(
+            call ->
+                call.matches(
+                    "docker save --platform linux/arm64 -o .*/images.tar model-server:v1"
+                        + " model-server:v2"))
+        .noneMatch(call -> call.contains("port-forward svc/model-server"));
   }
 
   @Test

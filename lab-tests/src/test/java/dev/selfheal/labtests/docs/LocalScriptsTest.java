@@ -163,11 +163,15 @@ class LocalScriptsTest {
             script("scripts/traffic.sh", Map.of("PORT", "9090"), "--url", "http://svc:80")
                 .exitCode())
         .isZero();
+    assertThat(
+            script("scripts/traffic.sh", Map.of("PORT", "9090"), "--url=http://svc:81").exitCode())
+        .isZero();
     assertThat(script("scripts/traffic.sh", Map.of(), "--rate", "10").exitCode()).isZero();
 
     assertThat(recordedCalls())
         .containsExactly(
             "java -jar traffic-generator/target/traffic-generator.jar --url http://svc:80",
+            "java -jar traffic-generator/target/traffic-generator.jar --url=http://svc:81",
             "java -jar traffic-generator/target/traffic-generator.jar --rate 10");
   }
 }

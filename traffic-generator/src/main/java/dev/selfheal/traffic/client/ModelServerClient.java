@@ -3,8 +3,10 @@ package dev.selfheal.traffic.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.transactions.Transaction;
+import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -85,17 +87,31 @@ public final class ModelServerClient {
   }
 
   /**
-   * The innermost cause, e.g. {@code java.net.ConnectException: Connection refused}, or the timeout
-   * when there was one: the HTTP client sometimes attaches the closing of the timed-out connection
-   * to it as a cause, which says less.
+   * The innermost cause, a refused connection in words, or the timeout when there was one: the HTTP
+   * client sometimes attaches the closing of the timed-out connection to it as a cause, which says
+   * less.
    */
   static String describe(Throwable failure) {
     Throwable cause = failure;
-    while (!isTimeout(cause) && cause.getCause() != null && cause.getCause() != cause) {
+    while (!isTimeout(cause)
+        && !(cause instanceof ConnectException)
+        && cause.getCause() != null
+        && cause.getCause() != cause) {
       cause = cause.getCause();
+    }
+    // A refused connection, whichever exception carries it: the JDK's ConnectException (the JDK
+    // HttpClient's has no message and a ClosedChannelException as its cause) or the closed channel
+    // alone. Said in words, since the bare class names tell a student nothing.
+    if (cause instanceof ConnectException || cause instanceof ClosedChannelException) {
+      return REFUSED + " (" + cause.getClass().getName() + ")";
     }
     return cause.toString();
   }
+
+  /** What a refused or unanswered connection means for a model server behind a Service. */
+  static final String REFUSED =
+      "connection refused or closed before an answer: nothing listens at that address and port, or"
+          + " the Service has no ready pod";
 
   /** A lane's socket timeout, or the JDK HttpClient's for a transport built on it. */
   private static boolean isTimeout(Throwable cause) {

@@ -15,7 +15,7 @@ public final class ArgsParser {
       Sends realistic card transactions to POST /predict and, for a share of them, the true outcome
       to POST /feedback, so the server's model_accuracy follows real outcomes.
 
-      Options:
+      Options (--option VALUE or --option=VALUE):
         --url URL              model server or Service base URL (default http://localhost:8080)
         --rate N               predictions per second, at most 1000 (default 5)
         --duration SECONDS     how long to run; 0 runs until Ctrl-C (default 60)
@@ -67,8 +67,19 @@ public final class ArgsParser {
       if (option.equals("-h") || option.equals("--help")) {
         return Optional.empty();
       }
-      String value = valueOf(args, i);
-      i++;
+      String value;
+      int equals = option.indexOf('=');
+      if (option.startsWith("--") && equals > 2) {
+        // --option=value, the GNU long-option form, as well as --option value.
+        value = option.substring(equals + 1);
+        option = option.substring(0, equals);
+        if (value.isEmpty()) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+      } else {
+        value = valueOf(args, i);
+        i++;
+      }
       switch (option) {
         case "--url" -> url = url(value);
         case "--rate" -> rate = number(option, value);

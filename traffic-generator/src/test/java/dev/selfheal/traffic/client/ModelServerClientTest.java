@@ -159,8 +159,8 @@ class ModelServerClientTest {
 
     PredictResult result = client.predict(TRANSACTION).get();
     assertThat(result.outcome()).isEqualTo(Outcome.UNREACHABLE);
-    // ConnectException or ClosedChannelException, depending on how far the JDK got.
-    assertThat(result.detail()).startsWith("java.");
+    // ConnectException or ClosedChannelException, depending on how far the JDK got: both in words.
+    assertThat(result.detail()).startsWith(ModelServerClient.REFUSED);
     assertThat(client.feedback("x", true).get()).isEqualTo(Outcome.UNREACHABLE);
   }
 
@@ -178,6 +178,23 @@ class ModelServerClientTest {
             ModelServerClient.describe(
                 new java.util.concurrent.CompletionException(
                     new java.net.ConnectException("Connection refused"))))
-        .isEqualTo("java.net.ConnectException: Connection refused");
+        .isEqualTo(ModelServerClient.REFUSED + " (java.net.ConnectException)");
+  }
+
+  @Test
+  void aRefusedConnectionIsSaidInWordsNotAsAClosedChannel() {
+    Throwable jdkHttpClient =
+        new java.util.concurrent.CompletionException(
+            new java.net.ConnectException()
+                .initCause(new java.nio.channels.ClosedChannelException()));
+
+    assertThat(ModelServerClient.describe(jdkHttpClient))
+        .isEqualTo(ModelServerClient.REFUSED + " (java.net.ConnectException)")
+        .doesNotContain("ClosedChannelException");
+    assertThat(
+            ModelServerClient.describe(
+                new java.io.IOException(new java.nio.channels.ClosedChannelException())))
+        .startsWith(ModelServerClient.REFUSED);
+    assertThat(ModelServerClient.noAnswer(jdkHttpClient)).isEqualTo(Outcome.UNREACHABLE);
   }
 }

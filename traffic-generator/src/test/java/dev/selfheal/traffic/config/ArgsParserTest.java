@@ -64,6 +64,25 @@ class ArgsParserTest {
   }
 
   @Test
+  void takesTheOptionEqualsValueFormToo() {
+    TrafficConfig config =
+        ArgsParser.parse("--url=http://192.168.49.2:30080", "--rate=10", "--duration", "600")
+            .orElseThrow();
+
+    assertThat(config.baseUrl()).hasToString("http://192.168.49.2:30080");
+    assertThat(config.ratePerSecond()).isEqualTo(10.0);
+    assertThat(config.duration()).hasSeconds(600);
+    assertThat(ArgsParser.parse("--url=http://h:1/a=b").orElseThrow().baseUrl())
+        .hasToString("http://h:1/a=b");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ArgsParser.parse("--rate="))
+        .withMessage("--rate needs a value");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ArgsParser.parse("--speed=3"))
+        .withMessage("unknown option --speed");
+  }
+
+  @Test
   void errorsNameTheOption() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> ArgsParser.parse("--speed", "3"))
