@@ -31,18 +31,20 @@ ENV MODEL_VERSION=v1.0 \
 # each start maps the archive instead of parsing and verifying classes again. Under a 200m CPU limit
 # that is most of the start-up time. The JVM flags must match those of ENTRYPOINT.
 RUN java -XX:ArchiveClassesAtExit=/app/model-server.jsa -Xlog:cds=error \
-      -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-      -XX:CompileThresholdScaling=4 -Xss512k -Dvertx.disableDnsResolver=true \
+      -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=6 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      -XX:CompileThresholdScaling=4 -Xss512k -Dvertx.disableDnsResolver=true -Dio.netty.allocator.maxOrder=7 \
       -jar /app/model-server.jar --train-cds \
     && chmod 0444 /app/model-server.jsa
 USER 10001:10001
 EXPOSE 8080
 # Exec form: the JVM is PID 1 and receives SIGTERM itself (graceful drain, exit 0).
-# Sized for a 256Mi / 200m container: heap from 25% to 60% of the limit (a tiny initial heap means
-# a young GC every few hundred requests),
+# Sized for a 256Mi / 200m container: heap from 6% (15 MiB; the live data is a few MiB, and a young
+# collection of a young generation that small takes well under a millisecond) to 60% of the limit,
 # serial GC (one CPU), C1 only (no costly C2 compilation on a fifth of a core), small thread stacks.
 # CompileThresholdScaling=4: a method is compiled after four times the usual calls, so the run-once start-up
 # code stays interpreted (compilation was a third of the CPU spent before ready); hot serving code still
 # compiles within its first seconds of traffic. vertx.disableDnsResolver: the server resolves no names, so
 # Netty's DNS resolver (and its reading of resolv.conf and hosts at start) is not built.
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/model-server.jsa", "-Xlog:cds=error", "-XX:MaxRAMPercentage=60", "-XX:InitialRAMPercentage=25", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=4", "-Xss512k", "-Dvertx.disableDnsResolver=true", "-jar", "/app/model-server.jar"]
+# io.netty.allocator.maxOrder=7: Netty's buffer pool grows in 1 MiB chunks rather than 4 MiB (no
+# answer comes near 1 MiB). docs/model-server.md (Memory) measures each of these.
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/model-server.jsa", "-Xlog:cds=error", "-XX:MaxRAMPercentage=60", "-XX:InitialRAMPercentage=6", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=4", "-Xss512k", "-Dvertx.disableDnsResolver=true", "-Dio.netty.allocator.maxOrder=7", "-jar", "/app/model-server.jar"]

@@ -128,7 +128,7 @@ for _ in $(seq 1 "$STARTS"); do
   ours+=("$elapsed")
   ours_cpu+=("$(cpu_ms "$started")")
   # The server's own figure: from the JVM's process start, so without `docker run`'s share.
-  ours_jvm+=("$(docker logs "$started" 2>&1 | sed -n 's/.*Ready \([0-9]*\) ms after process start.*/\1/p' | head -1)")
+  ours_jvm+=("$(docker logs "$started" 2>&1 | sed -n 's/.*Ready \([0-9]*\) ms after \(process\|JVM\) start.*/\1/p' | head -1)")
   last="$started"
   last_port="$port"
   # The last run's container stays up for the memory figures.

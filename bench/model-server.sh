@@ -3,7 +3,8 @@
 #   1. nginx (temporary config on a free port, worker_processes auto, stopped on exit): the baseline
 #   2. GET /health, then POST /predict (wrk + bench/model-server-predict.lua), BENCH_CONNECTIONS each
 #   3. /predict overloaded (BENCH_OVERLOAD_CONNECTIONS) while a second wrk measures /health
-#   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive
+#   4. process start -> first /ready 200, BENCH_STARTS runs each with and without the CDS archive, and of
+#      the minimal Flask app of bench/flask (python3, no container) as the baseline
 #   5. RSS of the server process, sampled while it is under load
 #   6. /health while 1,000 slow connections (bench/slow-clients.py) trickle request heads
 #   7. /health while BENCH_SCRAPE_CONNECTIONS connections scrape /metrics as fast as they can
@@ -33,6 +34,7 @@ need() { # command, Debian package
 need wrk wrk
 need java openjdk-17-jre-headless
 need python3 python3
+python3 -c "import flask" 2>/dev/null || { echo "missing Flask for the start-up baseline: install the Debian package python3-flask" >&2; exit 1; }
 NGINX="${NGINX:-/usr/sbin/nginx}"
 [ -x "$NGINX" ] || { echo "missing $NGINX: install the Debian package nginx" >&2; exit 1; }
 
@@ -201,8 +203,25 @@ rss_max="$(sort -n "$work/rss" | tail -1)"
 stop_server
 
 # --- start-up: launch -> first /ready 200 --------------------------------------------------------
-cds=(); nocds=()
+# The baseline: the minimal Flask app of bench/flask (the original lab's server was Flask), started
+# with python3 on this machine, no container.
+start_flask() {
+  local port start end pid
+  port="$(free_port)"
+  start="$EPOCHREALTIME"
+  PORT="$port" python3 bench/flask/app.py >"$work/flask.log" 2>&1 &
+  pid=$!
+  until [ "$(http_status "$port" /ready)" = "200" ]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/flask.log" >&2; exit 1; }
+    pause 0.005
+  done
+  end="$EPOCHREALTIME"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  python3 -c "print(round(($end - $start) * 1000))"
+}
+cds=(); nocds=(); flask=()
 for _ in $(seq 1 "$STARTS"); do
+  flask+=("$(start_flask)")
   cds+=("$(start_server "$(free_port)")"); stop_server
   nocds+=("$(start_server "$(free_port)" MODEL_SERVER_CDS=0)"); stop_server
 done
@@ -224,6 +243,7 @@ echo "slowest /health with $SLOW slow connections: ${slow_max} ms, non-2xx: ${sl
 echo "slowest /health during the scrape flood: ${scrape_probe_max} ms, non-2xx: ${scrape_probe_errors}; /metrics answered ${scrape_rps} req/s to $SCRAPERS connections"
 echo "start -> ready, CDS archive:    median $(median "${cds[@]}") ms  (runs: ${cds[*]})"
 echo "start -> ready, no CDS archive: median $(median "${nocds[@]}") ms  (runs: ${nocds[*]})"
+echo "start -> ready, Flask (baseline): median $(median "${flask[@]}") ms  (runs: ${flask[*]}); model server with CDS / Flask: $(ratio "$(median "${cds[@]}")" "$(median "${flask[@]}")") (target <= 2)"
 echo "RSS under load: max ${rss_max} MiB"
 
 # --- the image under the pod's limits (says so and skips without a Docker engine) -------------------

@@ -28,7 +28,7 @@ fi
 jar=model-server/target/model-server.jar
 archive=model-server/target/model-server.jsa
 flags=(
-  -XX:MaxRAM=256m -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=25
+  -XX:MaxRAM=256m -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=6 -Dio.netty.allocator.maxOrder=7
   -XX:+UseSerialGC -Xss512k
 )
 

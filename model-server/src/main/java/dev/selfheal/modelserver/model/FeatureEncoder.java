@@ -1,7 +1,6 @@
 package dev.selfheal.modelserver.model;
 
 import dev.selfheal.transactions.LabeledTransaction;
-import dev.selfheal.transactions.MerchantCategory;
 import dev.selfheal.transactions.Transaction;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -9,80 +8,37 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * The one place that turns a {@link Transaction} into model features, shared by training and
- * serving.
- *
- * <p>Features are scaled by fixed constants (not statistics fitted on the data) so that the encoder
- * has no state of its own and the same code serves every artifact:
- *
- * <ul>
- *   <li>{@code amount_log}: {@code (ln(1 + amount) - 4) / 2}, the amount in the caller's {@link
- *       AmountUnit}
- *   <li>{@code hour_sin}, {@code hour_cos}: hour of day on the unit circle, so 23:00 is close to
- *       00:00
- *   <li>{@code hour_night}: 1 from 00:00 to 05:59
- *   <li>{@code distance_log}: {@code (ln(1 + km) - 2) / 2}
- *   <li>{@code velocity_log}: {@code ln(1 + transactions_last_24h) - 1}
- *   <li>{@code card_present}: 1 or 0
- *   <li>{@code merchant_<category>}: one-hot merchant category
- * </ul>
- *
- * <p>{@link StrictMath} keeps the values bit-identical across JVMs and CPUs, so retraining is
- * reproducible.
+ * The {@link Features} as Tribuo examples, for training and for the reference {@link
+ * TribuoFraudModel}.
  */
 public final class FeatureEncoder {
 
   /** Label name of the positive class. */
-  public static final String FRAUD = "fraud";
+  public static final String FRAUD = Features.FRAUD;
 
   /** Label name of the negative class. */
-  public static final String LEGITIMATE = "legitimate";
+  public static final String LEGITIMATE = Features.LEGITIMATE;
 
   /** Version of the feature definitions, recorded in artifact metadata. */
-  public static final String VERSION = "features-1";
+  public static final String VERSION = Features.VERSION;
 
   private static final Label FRAUD_LABEL = new Label(FRAUD);
   private static final Label LEGITIMATE_LABEL = new Label(LEGITIMATE);
 
-  private static final int FIXED_FEATURES = 7;
-  private static final String[] NAMES = featureNames();
+  private static final String[] NAMES = Features.names();
 
   private FeatureEncoder() {}
 
   /** Feature names in encoding order (a copy). */
   public static String[] featureNames() {
-    MerchantCategory[] categories = MerchantCategory.values();
-    String[] names = new String[FIXED_FEATURES + categories.length];
-    names[0] = "amount_log";
-    names[1] = "hour_sin";
-    names[2] = "hour_cos";
-    names[3] = "hour_night";
-    names[4] = "distance_log";
-    names[5] = "velocity_log";
-    names[6] = "card_present";
-    for (MerchantCategory category : categories) {
-      names[FIXED_FEATURES + category.ordinal()] = "merchant_" + category.jsonName();
-    }
-    return names;
+    return Features.names();
   }
 
   /**
-   * Feature values in the order of {@link #featureNames()}, with the amount taken in {@code
-   * amountUnit}.
+   * Feature values in the order of {@link #featureNames()}, with the amount in {@code amountUnit}.
    */
   public static double[] encode(Transaction transaction, AmountUnit amountUnit) {
-    double[] values = new double[NAMES.length];
-    double amount = amountUnit.fromDollars(transaction.amount());
-    double angle = 2 * StrictMath.PI * transaction.hour() / 24.0;
-    values[0] = (StrictMath.log1p(amount) - 4) / 2;
-    values[1] = StrictMath.sin(angle);
-    values[2] = StrictMath.cos(angle);
-    values[3] = transaction.hour() < 6 ? 1 : 0;
-    values[4] = (StrictMath.log1p(transaction.distanceFromHomeKm()) - 2) / 2;
-    values[5] = StrictMath.log1p(transaction.transactionsLast24h()) - 1;
-    values[6] = transaction.cardPresent() ? 1 : 0;
-    values[FIXED_FEATURES + transaction.merchantCategory().ordinal()] = 1;
-    return values;
+    return Features.encode(transaction, amountUnit);
   }
 
   /** A Tribuo example for serving: amount in dollars, unknown label. */

@@ -20,4 +20,18 @@ public interface FraudModel {
 
   /** The held-out golden set shipped with the artifact, for periodic self-evaluation. */
   List<LabeledTransaction> goldenSet();
+
+  /** Fraction of {@code rows} that {@code model} labels correctly; 0 for an empty list. */
+  static double accuracy(FraudModel model, List<LabeledTransaction> rows) {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    int correct = 0;
+    for (LabeledTransaction row : rows) {
+      if (model.predict(row.transaction()).fraud() == row.fraud()) {
+        correct++;
+      }
+    }
+    return (double) correct / rows.size();
+  }
 }

@@ -1,6 +1,5 @@
 package dev.selfheal.modelserver.model;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.selfheal.transactions.LabeledTransaction;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,16 +14,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tribuo.Model;
-import org.tribuo.classification.Label;
-import org.tribuo.protos.core.ModelProto;
 
 /**
- * Loads a shipped model release from the class path: the Tribuo protobuf artifact, its metadata and
- * the golden set.
+ * Loads a shipped model release from the class path: for serving, the weights exported from the
+ * Tribuo artifact ({@link LinearWeights}); for training and tests, {@link TribuoArtifacts} loads
+ * the Tribuo protobuf artifact itself. Both come with the release's metadata and the golden set.
  *
- * <p>Loading never trains; it parses a few kilobytes of protobuf and a CSV, and computes the
- * artifact's SHA-256.
+ * <p>Loading never trains; it parses a few dozen numbers (or a few kilobytes of protobuf) and a
+ * CSV, and computes the artifact's SHA-256.
  */
 public final class ModelLoader {
 
@@ -43,17 +40,17 @@ public final class ModelLoader {
   }
 
   /**
-   * Starts loading on a daemon thread named {@code model-loader}, so that Tribuo's class loading
-   * and deserialization (the bulk of start-up time) overlap with the server's own initialisation.
+   * Starts loading on a daemon thread named {@code model-loader}, so that reading the resources
+   * overlaps with the server's own initialisation.
    *
    * @throws IllegalArgumentException at once, on the caller's thread, naming {@code MODEL_VERSION}
    *     for an unknown version
    * @return a future that completes with the model, or exceptionally with what {@link
    *     #load(ModelRelease)} threw
    */
-  public static CompletableFuture<TribuoFraudModel> loadAsync(String modelVersion) {
+  public static CompletableFuture<LinearFraudModel> loadAsync(String modelVersion) {
     ModelRelease release = ModelRelease.fromSetting(modelVersion);
-    CompletableFuture<TribuoFraudModel> future = new CompletableFuture<>();
+    CompletableFuture<LinearFraudModel> future = new CompletableFuture<>();
     Thread loader =
         new Thread(
             () -> {
@@ -76,15 +73,70 @@ public final class ModelLoader {
    * @throws IllegalArgumentException naming {@code MODEL_VERSION} for an unknown version
    * @throws IllegalStateException when a shipped resource is missing or corrupt
    */
-  public static TribuoFraudModel load(String modelVersion) {
+  public static LinearFraudModel load(String modelVersion) {
     return load(ModelRelease.fromSetting(modelVersion));
   }
 
   /**
-   * Loads {@code release} from the class path resources under {@link ModelRelease#RESOURCE_DIR}.
+   * Loads {@code release} for serving from the class path resources under {@link
+   * ModelRelease#RESOURCE_DIR}: its weights file, checked against the SHA-256 of the Tribuo
+   * artifact it was exported from, the metadata and the golden set. No Tribuo class is loaded.
+   *
+   * @throws IllegalStateException when a resource is missing or corrupt, or the weights were
+   *     exported from another artifact
    */
-  public static TribuoFraudModel load(ModelRelease release) {
+  public static LinearFraudModel load(ModelRelease release) {
     long started = System.nanoTime();
+    Parts parts = parts(release);
+    LinearWeights weights;
+    try (BufferedReader in = reader(release.weightsFile())) {
+      weights = LinearWeights.read(in, release.weightsFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + release.weightsFile(), e);
+    }
+    if (!weights.sourceSha256().equals(parts.provenance().sha256())) {
+      throw new IllegalStateException(
+          release.weightsFile()
+              + " was exported from an artifact with sha256 "
+              + weights.sourceSha256()
+              + ", not from "
+              + release.artifactFile()
+              + " (sha256 "
+              + parts.provenance().sha256()
+              + "): export it again with ModelTrainer");
+    }
+    LinearFraudModel model =
+        new LinearFraudModel(weights, parts.provenance(), parts.metadata(), parts.goldenSet());
+    parts.log(release, started);
+    return model;
+  }
+
+  /** What both kinds of model are served with. */
+  record Parts(
+      byte[] artifact,
+      ArtifactMetadata metadata,
+      List<LabeledTransaction> goldenSet,
+      ModelProvenance provenance) {
+
+    void log(ModelRelease release, long started) {
+      if (metadata.hasAmountUnitSkew()) {
+        Log.LOG.warn(
+            "Model {} was trained with amount in {} but the server passes {}: {}",
+            release.version(),
+            metadata.trainingAmountUnit().metadataName(),
+            metadata.servingAmountUnit().metadataName(),
+            metadata.knownDefect());
+      }
+      Log.LOG.info(
+          "Loaded model {} ({}, sha256 {}) in {} ms",
+          release.version(),
+          release.artifactFile(),
+          provenance.sha256(),
+          (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  static Parts parts(ModelRelease release) {
     byte[] artifact = readResource(release.artifactFile());
     ArtifactMetadata metadata;
     List<LabeledTransaction> goldenSet;
@@ -95,7 +147,6 @@ public final class ModelLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model resources for " + release.version(), e);
     }
-    Model<Label> model = deserialize(artifact, release.artifactFile());
     ModelProvenance provenance =
         new ModelProvenance(
             MODEL_NAME,
@@ -106,21 +157,7 @@ public final class ModelLoader {
             goldenSet.size(),
             metadata.goldenSetAccuracy(),
             sha256(artifact));
-    if (metadata.hasAmountUnitSkew()) {
-      Log.LOG.warn(
-          "Model {} was trained with amount in {} but the server passes {}: {}",
-          release.version(),
-          metadata.trainingAmountUnit().metadataName(),
-          metadata.servingAmountUnit().metadataName(),
-          metadata.knownDefect());
-    }
-    Log.LOG.info(
-        "Loaded model {} ({}, sha256 {}) in {} ms",
-        release.version(),
-        release.artifactFile(),
-        provenance.sha256(),
-        (System.nanoTime() - started) / 1_000_000);
-    return new TribuoFraudModel(model, provenance, metadata, goldenSet);
+    return new Parts(artifact, metadata, goldenSet, provenance);
   }
 
   /** Hex SHA-256 of {@code bytes}. */
@@ -139,20 +176,6 @@ public final class ModelLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model resource " + fileName, e);
     }
-  }
-
-  /** Parses a Tribuo protobuf artifact; package-private for the corrupt-artifact test. */
-  static Model<Label> deserialize(byte[] artifact, String artifactFile) {
-    Model<?> model;
-    try {
-      model = Model.deserialize(ModelProto.parseFrom(artifact));
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new IllegalStateException("cannot deserialize model artifact " + artifactFile, e);
-    }
-    if (!model.validate(Label.class)) {
-      throw new IllegalStateException(artifactFile + " is not a classification model");
-    }
-    return model.castModel(Label.class);
   }
 
   private static BufferedReader reader(String fileName) {

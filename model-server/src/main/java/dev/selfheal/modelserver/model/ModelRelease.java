@@ -33,6 +33,11 @@ public enum ModelRelease {
     return baseName + ".tribuo";
   }
 
+  /** The served weights' file name, exported from the artifact, e.g. {@code fraud-v1.linear}. */
+  public String weightsFile() {
+    return baseName + ".linear";
+  }
+
   /** The metadata file's name, e.g. {@code fraud-v1.properties}. */
   public String metadataFile() {
     return baseName + ".properties";

@@ -8,7 +8,9 @@ import org.tribuo.Model;
 import org.tribuo.classification.Label;
 
 /**
- * A {@link FraudModel} backed by a Tribuo classification model.
+ * A {@link FraudModel} backed by a Tribuo classification model: the reference the served {@link
+ * LinearFraudModel} is tested against, and what training and inspection (weights, Tribuo
+ * provenance) use. The server does not load it.
  *
  * <p>Thread-safe: Tribuo models are immutable after training and {@link Model#predict} keeps its
  * working state on the calling thread; the encoder is stateless.
@@ -67,15 +69,6 @@ public final class TribuoFraudModel implements FraudModel {
 
   /** Fraction of {@code rows} that {@code model} labels correctly; 0 for an empty list. */
   public static double accuracy(FraudModel model, List<LabeledTransaction> rows) {
-    if (rows.isEmpty()) {
-      return 0;
-    }
-    int correct = 0;
-    for (LabeledTransaction row : rows) {
-      if (model.predict(row.transaction()).fraud() == row.fraud()) {
-        correct++;
-      }
-    }
-    return (double) correct / rows.size();
+    return FraudModel.accuracy(model, rows);
   }
 }

@@ -28,8 +28,8 @@ import org.tribuo.classification.Label;
 
 class ModelLoaderTest {
 
-  private static TribuoFraudModel v1;
-  private static TribuoFraudModel v2;
+  private static LinearFraudModel v1;
+  private static LinearFraudModel v2;
 
   @BeforeAll
   static void loadBoth() {
@@ -65,7 +65,8 @@ class ModelLoaderTest {
 
     // Fed in the unit it was trained with, the v2 model is as good as v1: the defect is the skew.
     double inTrainingUnits =
-        ModelTrainer.accuracy(v2.tribuoModel(), v2.goldenSet(), AmountUnit.CENTS);
+        ModelTrainer.accuracy(
+            TribuoArtifacts.load("v2.0").tribuoModel(), v2.goldenSet(), AmountUnit.CENTS);
     assertThat(inTrainingUnits).isGreaterThanOrEqualTo(0.93);
     assertThat(metadata.goldenSetAccuracyTrainingUnits()).isEqualTo(inTrainingUnits);
   }
@@ -108,7 +109,7 @@ class ModelLoaderTest {
 
   @Test
   void loadAsyncCompletesWithTheRequestedRelease() {
-    TribuoFraudModel loaded = ModelLoader.loadAsync("v2").orTimeout(30, TimeUnit.SECONDS).join();
+    LinearFraudModel loaded = ModelLoader.loadAsync("v2").orTimeout(30, TimeUnit.SECONDS).join();
 
     assertThat(loaded.metadata().version()).isEqualTo("v2.0");
     assertThat(loaded.provenance()).isEqualTo(v2.provenance());
@@ -174,7 +175,7 @@ class ModelLoaderTest {
     byte[] garbage = "not a protobuf model".getBytes(StandardCharsets.UTF_8);
 
     assertThatExceptionOfType(IllegalStateException.class)
-        .isThrownBy(() -> ModelLoader.deserialize(garbage, "fraud-v1.tribuo"))
+        .isThrownBy(() -> TribuoArtifacts.deserialize(garbage, "fraud-v1.tribuo"))
         .withMessage("cannot deserialize model artifact fraud-v1.tribuo");
   }
 
@@ -184,7 +185,7 @@ class ModelLoaderTest {
     byte[] truncated = Arrays.copyOf(artifact, artifact.length / 2);
 
     assertThatExceptionOfType(IllegalStateException.class)
-        .isThrownBy(() -> ModelLoader.deserialize(truncated, "fraud-v1.tribuo"))
+        .isThrownBy(() -> TribuoArtifacts.deserialize(truncated, "fraud-v1.tribuo"))
         .withMessageContaining("fraud-v1.tribuo");
   }
 
@@ -210,7 +211,8 @@ class ModelLoaderTest {
     for (LabeledTransaction row : v1.goldenSet().subList(0, 20)) {
       Prediction prediction = v1.predict(row.transaction());
       Map<String, Label> scores =
-          v1.tribuoModel()
+          TribuoArtifacts.load("v1.0")
+              .tribuoModel()
               .predict(FeatureEncoder.servingExample(row.transaction()))
               .getOutputScores();
 

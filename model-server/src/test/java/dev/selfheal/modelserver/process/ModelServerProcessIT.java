@@ -46,12 +46,18 @@ class ModelServerProcessIT {
   }
 
   private Process launch(Map<String, String> env) throws IOException {
+    return launch(env, List.of());
+  }
+
+  private Process launch(Map<String, String> env, List<String> jvmFlags) throws IOException {
     assertThat(JAR).as("run after package").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", JAR.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("server.log").toFile());
     builder.environment().put("UNREADY_FILE", dir.resolve("unready").toString());
@@ -83,6 +89,40 @@ class ModelServerProcessIT {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /**
+   * Serving reads the weights exported from the Tribuo artifact: by the time the server is ready
+   * and has answered a prediction, not one class of Tribuo, OLCUT or protobuf has been loaded.
+   */
+  @Test
+  void servingLoadsNoTribuoOrProtobufClass() throws Exception {
+    int port = freePort();
+    Path classes = dir.resolve("classes.txt");
+    process =
+        launch(
+            Map.of("PORT", Integer.toString(port)),
+            List.of("-Xlog:class+load=info:file=" + classes));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/ready") == 200);
+    HttpResponse<String> answer =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+    List<String> loaded = Files.readAllLines(classes);
+    assertThat(loaded).anyMatch(line -> line.contains(" dev.selfheal.modelserver.model."));
+    assertThat(loaded)
+        .noneMatch(
+            line ->
+                line.contains(" org.tribuo.")
+                    || line.contains(" com.oracle.labs.")
+                    || line.contains(" com.google.protobuf."));
   }
 
   @Test

@@ -103,7 +103,10 @@ public final class ModelTrainer {
     return rows.isEmpty() ? 0 : (double) correct / rows.size();
   }
 
-  /** Writes the golden set and every release's artifact and metadata into {@code dir}. */
+  /**
+   * Writes the golden set and every release's artifact, its served weights and its metadata into
+   * {@code dir}.
+   */
   public static void writeAll(Path dir) throws IOException {
     Files.createDirectories(dir);
     SyntheticTransactions.Split split = SyntheticTransactions.defaultSplit();
@@ -116,6 +119,7 @@ public final class ModelTrainer {
       TrainedArtifact artifact =
           train(TrainingRecipe.forRelease(release), split, SyntheticTransactions.DEFAULT_SEED);
       artifact.model().serializeToFile(dir.resolve(release.artifactFile()));
+      WeightsExport.write(dir, release, artifact.model());
       try (Writer out =
           Files.newBufferedWriter(dir.resolve(release.metadataFile()), StandardCharsets.UTF_8)) {
         artifact.metadata().write(out);

@@ -7,6 +7,7 @@ import dev.selfheal.modelserver.model.FeatureEncoder;
 import dev.selfheal.modelserver.model.ModelLoader;
 import dev.selfheal.modelserver.model.ModelRelease;
 import dev.selfheal.modelserver.model.Prediction;
+import dev.selfheal.modelserver.model.TribuoArtifacts;
 import dev.selfheal.modelserver.model.TribuoFraudModel;
 import dev.selfheal.transactions.LabeledTransaction;
 import java.io.IOException;
@@ -48,7 +49,7 @@ class ModelTrainerTest {
   @ParameterizedTest
   @EnumSource(ModelRelease.class)
   void retrainingReproducesTheShippedArtifact(ModelRelease release) {
-    TribuoFraudModel shipped = ModelLoader.load(release);
+    TribuoFraudModel shipped = TribuoArtifacts.load(release);
     ModelTrainer.TrainedArtifact retrained = ModelTrainer.train(TrainingRecipe.forRelease(release));
 
     assertSameWeights(retrained.model(), shipped.tribuoModel());
@@ -73,7 +74,8 @@ class ModelTrainerTest {
           .as(release.metadataFile())
           .isEqualTo(ModelLoader.readResource(release.metadataFile()));
       Model<?> written = Model.deserializeFromFile(dir.resolve(release.artifactFile()));
-      assertSameWeights(written.castModel(Label.class), ModelLoader.load(release).tribuoModel());
+      assertSameWeights(
+          written.castModel(Label.class), TribuoArtifacts.load(release).tribuoModel());
     }
   }
 

@@ -12,14 +12,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class TribuoFraudModelConcurrencyTest {
+class FraudModelConcurrencyTest {
 
   private static final int THREADS = 8;
   private static final int ROUNDS = 3;
 
   @Test
   void concurrentPredictionsMatchSequentialOnes() throws Exception {
-    TribuoFraudModel model = ModelLoader.load("v1");
+    FraudModel model = ModelLoader.load("v1");
     List<LabeledTransaction> golden = model.goldenSet();
     List<Prediction> expected =
         golden.stream().map(row -> model.predict(row.transaction())).toList();
