@@ -78,6 +78,8 @@ start_server() { # port, extra env assignments...
   start="$EPOCHREALTIME"
   env SKIP_BUILD=1 PORT="$port" "$@" scripts/run.sh >"$work/server-$port.log" 2>&1 &
   server_pid=$!
+  # Also in a file: callers that take the printed time run this in a subshell.
+  echo "$server_pid" >"$work/server.pid"
   until [ "$(http_status "$port" /ready)" = "200" ]; do
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/server-$port.log" >&2; exit 1; }
     pause 0.005
@@ -87,9 +89,13 @@ start_server() { # port, extra env assignments...
 }
 
 stop_server() {
+  [ -n "$server_pid" ] || server_pid="$(cat "$work/server.pid" 2>/dev/null || true)"
+  [ -n "$server_pid" ] || return 0
   kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  # Not always a child of this shell (started in a subshell): wait for it to go.
+  while kill -0 "$server_pid" 2>/dev/null; do pause 0.05; done
   server_pid=""
+  rm -f "$work/server.pid"
 }
 
 # wrk latency text ("812.00us", "1.20ms", "1.01s") -> milliseconds
