@@ -24,8 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -47,7 +45,6 @@ public final class Reconciler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final int STRIPES = 64;
-  private static final int MAX_REPORTED = 10_000;
 
   /** One observe → decide → act pass; {@code conflict} asks for another. */
   private record Attempt(Outcome outcome, boolean conflict) {}
@@ -60,7 +57,8 @@ public final class Reconciler implements AutoCloseable {
   private final MemoryStore memory = new MemoryStore();
   private final Leadership leadership;
   private final Object[] stripes = new Object[STRIPES];
-  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private final Reports reports;
+  private final AlertIntake intake;
   private final Retry conflictRetry;
 
   /**
@@ -106,6 +104,8 @@ public final class Reconciler implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics);
     this.clock = Objects.requireNonNull(clock);
     this.leadership = new Leadership(reader, decider.policy().namespaces(), memory, metrics, clock);
+    this.reports = new Reports(executor);
+    this.intake = new AlertIntake(reader, decider, metrics, this);
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -140,70 +140,14 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /**
-   * Handles one alert from a webhook notification. Resolving its pod happens outside any lock.
+   * Handles one alert from a webhook notification ({@link AlertIntake}).
    *
    * @param alert the alert
    * @param receivedNanos when the request arrived
    * @return the outcome
    */
   public Outcome handleAlert(AlertNotification.Alert alert, long receivedNanos) {
-    String ns = alert.labels().getOrDefault("namespace", "");
-    String deployment = alert.labels().get("deployment");
-    String description = "alert " + alert.alertName();
-    if (alert.problem() != null) {
-      metrics.ignored(Trigger.Kind.ALERT.label(), Reason.INVALID_ALERT.label());
-      LOG.warn(
-          "Rejected alerts[{}] ({}): {}",
-          alert.index(),
-          LogSafe.clean(alert.alertName()),
-          LogSafe.clean(alert.problem()));
-      return Outcome.ignored(ns, deployment, description, Reason.INVALID_ALERT, alert.problem());
-    }
-    String pod = alert.labels().get("pod");
-    String hash = alert.labels().get("pod_template_hash");
-    // Rules that need no API reads first, so irrelevant alerts cost nothing.
-    Trigger probe =
-        Trigger.alert(
-            alert.alertName(),
-            ns,
-            deployment == null ? "" : deployment,
-            null,
-            hash,
-            alert.startsAt(),
-            alert.firing());
-    Optional<Decision> early = decider.precheck(probe);
-    if (early.isPresent()) {
-      return ignored(probe, ns, deployment, early.get());
-    }
-    String replicaSet = null;
-    if (pod != null) {
-      // A running pod names the exact revision through its ReplicaSet.
-      ClusterReader.PodOwner owner;
-      try {
-        owner = reader.ownerOfPod(ns, pod);
-      } catch (KubernetesClientException e) {
-        metrics.failure("read_failed");
-        LOG.warn("Could not resolve pod {}/{}: {}", ns, pod, LogSafe.clean(e.getMessage()));
-        return new Outcome(
-            ns, deployment, description, Action.FAILED, null, "could not read pod " + pod);
-      }
-      if (owner.problem() == null) {
-        deployment = owner.deployment();
-        replicaSet = owner.replicaSet();
-      } else if (deployment == null || owner.problem() != Reason.POD_NOT_FOUND) {
-        // A pod that is gone is normal once a rollback replaced it: the deployment label and the
-        // pod_template_hash label still let the decider judge the alert. Anything else is final.
-        return ignored(
-            probe,
-            ns,
-            deployment,
-            Decision.ignore(
-                owner.problem(), "pod " + ns + "/" + pod + ": " + owner.problem().label()));
-      }
-    }
-    Trigger trigger =
-        Trigger.alert(alert.alertName(), ns, deployment, replicaSet, hash, alert.startsAt(), true);
-    return handle(trigger, receivedNanos);
+    return intake.handle(alert, receivedNanos);
   }
 
   /**
@@ -275,7 +219,7 @@ public final class Reconciler implements AutoCloseable {
           failed(trigger, "could not read the Deployment: HTTP " + e.getCode()), false);
     }
     if (!decision.isRollback()) {
-      report(deployment, decision, now);
+      reports.report(deployment, decision, now);
       return new Attempt(
           ignored(trigger, trigger.namespace(), trigger.deployment(), decision), false);
     }
@@ -287,7 +231,7 @@ public final class Reconciler implements AutoCloseable {
         memory.reserve(
             deployment, now, (all, mine) -> decider.rateLimit(deployment, all, mine, now));
     if (capped.isPresent()) {
-      report(deployment, capped.get(), now);
+      reports.report(deployment, capped.get(), now);
       return new Attempt(
           ignored(trigger, trigger.namespace(), trigger.deployment(), capped.get()), false);
     }
@@ -355,39 +299,6 @@ public final class Reconciler implements AutoCloseable {
     };
   }
 
-  /**
-   * One Warning Event per Deployment generation and reason for a rollback that was wanted and is
-   * impossible ({@code RollbackImpossible}) or withheld until a person acts ({@code
-   * RollbackWithheld}).
-   */
-  private void report(Deployment deployment, Decision decision, Instant now) {
-    Reason reason = decision.reason();
-    if (deployment == null || (reason != Reason.NO_PREVIOUS_REVISION && !reason.needsAPerson())) {
-      return;
-    }
-    String key =
-        deployment.getMetadata().getNamespace()
-            + "/"
-            + deployment.getMetadata().getName()
-            + "#"
-            + deployment.getMetadata().getGeneration()
-            + "#"
-            + reason.label();
-    if (reported.size() > MAX_REPORTED) {
-      reported.clear();
-    }
-    if (!reported.add(key)) {
-      return;
-    }
-    if (reason == Reason.NO_PREVIOUS_REVISION) {
-      LOG.warn("Cannot roll back: {}", LogSafe.clean(decision.detail()));
-      executor.reportNoHistory(deployment, decision.detail(), now);
-    } else {
-      LOG.warn("Rollback withheld ({}): {}", reason.label(), LogSafe.clean(decision.detail()));
-      executor.reportWithheld(deployment, reason.label(), decision.detail(), now);
-    }
-  }
-
   private Outcome notLeader(Trigger trigger) {
     return ignored(
         trigger,
@@ -397,7 +308,8 @@ public final class Reconciler implements AutoCloseable {
             Reason.NOT_LEADER, "this instance does not act: " + leadership.notReadyReason()));
   }
 
-  private Outcome ignored(Trigger trigger, String ns, String deployment, Decision decision) {
+  /** An ignored trigger, counted and logged. */
+  Outcome ignored(Trigger trigger, String ns, String deployment, Decision decision) {
     metrics.ignored(trigger.kind().label(), decision.reason().label());
     if (trigger.kind() == Trigger.Kind.ALERT) {
       LOG.info(
