@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deliveries="${1:-250}"
-mvn -B -q -ntp -pl rollback-controller -am test-compile -Dspotless.check.skip=true
-mvn -B -q -ntp -pl rollback-controller dependency:build-classpath \
+# One reactor invocation: the sibling modules (service-runtime, test-support) then resolve to their freshly
+# compiled classes, never to an older copy in ~/.m2.
+mvn -B -q -ntp -pl rollback-controller -am test-compile dependency:build-classpath -Dspotless.check.skip=true \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 classpath="rollback-controller/target/test-classes:rollback-controller/target/classes:$(cat rollback-controller/target/bench.classpath)"
 
