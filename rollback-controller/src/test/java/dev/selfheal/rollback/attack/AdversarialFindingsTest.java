@@ -72,6 +72,24 @@ class AdversarialFindingsTest extends AttackHarness {
   }
 
   /**
+   * The same dry-run "rollback", once more: the next decision is {@code cooldown}, and a Warning
+   * Event tells people "last rollback at ...; roll back by hand if it cannot wait" about a
+   * Deployment that was never rolled back. (Per-Deployment dry run; the global DRY_RUN writes no
+   * Event.)
+   */
+  @Test
+  void aDryRunDecisionIsNotReportedAsALastRollbackInAnEvent() throws Exception {
+    seed();
+    annotateDeployment("rollback.selfheal.dev/dry-run", "true");
+    start(Map.of());
+    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"dry_run\"");
+    alert(Fixtures.HASH_V2);
+
+    assertThat(events("RollbackWithheld"))
+        .noneSatisfy(e -> assertThat(e.getMessage()).contains("last rollback at"));
+  }
+
+  /**
    * A dry-run decision is remembered as a bad revision in the process (MemoryStore.remember with
    * dryRun=true), and the ping-pong rule does not look at the dryRun flag: v2 was never rolled
    * back, yet once it is current again and its successor v3 is bad, v2 is refused as a target.
