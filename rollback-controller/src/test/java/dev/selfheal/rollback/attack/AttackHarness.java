@@ -1,0 +1,287 @@
+package dev.selfheal.rollback.attack;
+
+import static dev.selfheal.rollback.Fixtures.NAME;
+import static dev.selfheal.rollback.Fixtures.NS;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.rollback.ControllerApp;
+import dev.selfheal.rollback.Fixtures;
+import dev.selfheal.rollback.TestConfigs;
+import dev.selfheal.rollback.Webhooks;
+import dev.selfheal.rollback.act.KubectlUndo;
+import dev.selfheal.rollback.act.RollbackAnnotations;
+import dev.selfheal.rollback.decide.Revisions;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The harness of SafetyScenariosTest (CRUD mock, a settle() that plays the Deployment controller,
+ * including its copy of the Deployment's annotations onto the current ReplicaSet), shared by the
+ * adversarial tests.
+ */
+abstract class AttackHarness {
+
+  static final String HASH_V3 = "9c8b7a6d5f";
+  static final String AUTH = "Bearer " + Webhooks.TOKEN;
+
+  KubernetesClient client;
+  ControllerApp app;
+  String uid;
+
+  void stopApp() {
+    if (app != null) {
+      app.close();
+      app = null;
+    }
+  }
+
+  /** model-server at v2 (revision 2, created {@code v2Age} ago) with v1 (revision 1) before it. */
+  void seed(Duration v2Age) {
+    // (the CRUD mock stamps creationTimestamp itself, so v2Age only affects the fixture)
+    Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
+    uid = d.getMetadata().getUid();
+    ReplicaSet v1 = Fixtures.replicaSet("v1", 1, Instant.now().minus(Duration.ofDays(1)));
+    v1.getMetadata().getOwnerReferences().get(0).setUid(uid);
+    client.resource(v1).create();
+    ReplicaSet v2 = Fixtures.replicaSet("v2", 2, Instant.now().minus(v2Age));
+    v2.getMetadata().getOwnerReferences().get(0).setUid(uid);
+    ReplicaSet created = client.resource(v2).create();
+    client.resource(Fixtures.pod(created, "abcde", 0)).create();
+  }
+
+  void seed() {
+    seed(Duration.ZERO);
+  }
+
+  /** A second opted-in Deployment, "other", at v2 with v1 before it (no pods). */
+  void seedOther(Consumer<Deployment> tweak) {
+    Deployment d = Fixtures.deployment("v2", true);
+    d.getMetadata().setName("other");
+    tweak.accept(d);
+    String otherUid = client.resource(d).create().getMetadata().getUid();
+    for (String v : List.of("v1", "v2")) {
+      ReplicaSet rs =
+          Fixtures.replicaSet(v, v.equals("v1") ? 1 : 2, Instant.now().minusSeconds(60));
+      rs.getMetadata()
+          .setName("other-" + rs.getMetadata().getLabels().get(Revisions.TEMPLATE_HASH_LABEL));
+      rs.getMetadata().setUid("other-" + rs.getMetadata().getUid());
+      rs.getMetadata().getOwnerReferences().get(0).setName("other");
+      rs.getMetadata().getOwnerReferences().get(0).setUid(otherUid);
+      client.resource(rs).create();
+    }
+  }
+
+  void start(Map<String, String> env) throws Exception {
+    start(env, Clock.systemUTC());
+  }
+
+  void start(Map<String, String> env, Clock clock) throws Exception {
+    app = ControllerApp.start(TestConfigs.config(env), client, new PrometheusRegistry(), clock, null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
+  }
+
+  void restart(Map<String, String> env) throws Exception {
+    stopApp();
+    start(env);
+  }
+
+  Deployment deployment() {
+    return client.apps().deployments().inNamespace(NS).withName(NAME).get();
+  }
+
+  ReplicaSet replicaSet(String name) {
+    return client.apps().replicaSets().inNamespace(NS).withName(name).get();
+  }
+
+  String image() {
+    return deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  List<Event> events(String reason) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  String alert(String hash) throws Exception {
+    return alert(hash, Instant.now());
+  }
+
+  String alert(String hash, Instant startsAt) throws Exception {
+    return Webhooks.post(app.port(), Webhooks.firing(startsAt, hash), AUTH).body();
+  }
+
+  String alertAbout(String deployment, String hash) throws Exception {
+    String body =
+        Webhooks.payload(
+            "firing",
+            Instant.now(),
+            Map.of(
+                "alertname",
+                "ModelDegraded",
+                "namespace",
+                NS,
+                "deployment",
+                deployment,
+                "pod_template_hash",
+                hash));
+    return Webhooks.post(app.port(), body, AUTH).body();
+  }
+
+  void annotateDeployment(String key, String value) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              Map<String, String> a = new HashMap<>(d.getMetadata().getAnnotations());
+              if (value == null) {
+                a.remove(key);
+              } else {
+                a.put(key, value);
+              }
+              d.getMetadata().setAnnotations(a);
+              return d;
+            });
+  }
+
+  /** {@code kubectl annotate rs <name> rollback.selfheal.dev/bad-revision-}. */
+  void clearMark(String replicaSet) {
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace(NS)
+        .withName(replicaSet)
+        .edit(
+            rs -> {
+              Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
+              a.remove(RollbackAnnotations.BAD_REVISION);
+              rs.getMetadata().setAnnotations(a);
+              return rs;
+            });
+  }
+
+  /**
+   * What the Deployment controller would do next: the ReplicaSet whose template equals the
+   * Deployment's becomes the newest revision (a new one, hash {@link #HASH_V3}, is created for a
+   * new template), the Deployment's revision annotation follows, and the Deployment's annotations
+   * are copied onto that ReplicaSet (copyDeploymentAnnotationsToReplicaSet).
+   */
+  void settle() {
+    Deployment d = deployment();
+    List<ReplicaSet> owned =
+        client.apps().replicaSets().inNamespace(NS).list().getItems().stream()
+            .filter(rs -> Revisions.ownedBy(rs, d))
+            .toList();
+    long max = owned.stream().mapToLong(rs -> Revisions.revisionOf(rs).orElse(0)).max().orElse(0);
+    ReplicaSet current =
+        owned.stream()
+            .filter(
+                rs -> Revisions.sameTemplate(rs.getSpec().getTemplate(), d.getSpec().getTemplate()))
+            .findFirst()
+            .orElse(null);
+    long revision;
+    String currentName;
+    if (current == null) {
+      String v = d.getSpec().getTemplate().getMetadata().getLabels().get("version");
+      ReplicaSet created = Fixtures.replicaSet("v2", max + 1, Instant.now());
+      created.getMetadata().setName(NAME + "-" + HASH_V3);
+      created.getMetadata().setUid("rs-uid-" + v);
+      created.getMetadata().getOwnerReferences().get(0).setUid(uid);
+      PodTemplateSpec t =
+          new ObjectMapper().convertValue(d.getSpec().getTemplate(), PodTemplateSpec.class);
+      Map<String, String> labels = new HashMap<>(t.getMetadata().getLabels());
+      labels.put(Revisions.TEMPLATE_HASH_LABEL, HASH_V3);
+      t.getMetadata().setLabels(labels);
+      created.getMetadata().setLabels(labels);
+      created.getSpec().getSelector().getMatchLabels().put(Revisions.TEMPLATE_HASH_LABEL, HASH_V3);
+      created.getSpec().setTemplate(t);
+      client.resource(created).create();
+      revision = max + 1;
+      currentName = created.getMetadata().getName();
+    } else {
+      revision = Revisions.revisionOf(current).orElse(0) < max ? max + 1 : max;
+      currentName = current.getMetadata().getName();
+    }
+    long rev = revision;
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace(NS)
+        .withName(currentName)
+        .edit(
+            rs -> {
+              Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
+              d.getMetadata().getAnnotations().forEach(a::put);
+              a.put(Revisions.REVISION_ANNOTATION, Long.toString(rev));
+              rs.getMetadata().setAnnotations(a);
+              return rs;
+            });
+    annotateDeployment(Revisions.REVISION_ANNOTATION, Long.toString(revision));
+  }
+
+  /** {@code kubectl rollout undo --to-revision}: template and annotations from the ReplicaSet. */
+  void kubectlUndoTo(String replicaSet) {
+    ReplicaSet target = replicaSet(replicaSet);
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getSpec()
+                  .setTemplate(
+                      new ObjectMapper()
+                          .convertValue(
+                              Revisions.templateWithoutHash(target.getSpec().getTemplate()),
+                              PodTemplateSpec.class));
+              d.getMetadata()
+                  .setAnnotations(
+                      new HashMap<>(
+                          KubectlUndo.annotations(
+                              d.getMetadata().getAnnotations(),
+                              target.getMetadata().getAnnotations())));
+              return d;
+            });
+    settle();
+  }
+
+  /** A person or GitOps applies a manifest: only the template changes. */
+  void apply(PodTemplateSpec template) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getSpec().setTemplate(template);
+              return d;
+            });
+    settle();
+  }
+
+  /** The v3 template: v2's with another version label and image. */
+  static PodTemplateSpec templateV3() {
+    PodTemplateSpec t = Fixtures.template("v2");
+    t.getMetadata().setLabels(new HashMap<>(t.getMetadata().getLabels()));
+    t.getMetadata().getLabels().put("version", "v3");
+    t.getSpec().getContainers().get(0).setImage("model-server:v3");
+    return t;
+  }
+}
