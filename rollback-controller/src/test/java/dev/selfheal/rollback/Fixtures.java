@@ -161,9 +161,12 @@ public final class Fixtures {
   /**
    * Sets the Deployment's Progressing condition as the Deployment controller writes it: {@code
    * reason} about {@code replicaSet}, last updated at {@code updated}; the transition time is kept
-   * from long before, as the controller keeps it while the status stays True.
+   * from long before, as the controller keeps it while the status stays True. For {@code
+   * ReplicaSetUpdated} the status is that of a rollout half-way (6 pods, 3 of the new template).
    */
   public static void progressing(Deployment d, String reason, Instant updated, String replicaSet) {
+    boolean midRollout =
+        reason.equals("ReplicaSetUpdated") || reason.equals("ProgressDeadlineExceeded");
     String message =
         switch (reason) {
           case "FoundNewReplicaSet" -> "Found new replica set \"" + replicaSet + "\"";
@@ -175,6 +178,9 @@ public final class Fixtures {
     d.setStatus(
         new DeploymentStatusBuilder()
             .withObservedGeneration(d.getMetadata().getGeneration())
+            // Mid-rollout for the reasons a scale writes too: pods of the old template still run.
+            .withReplicas(midRollout ? 6 : 3)
+            .withUpdatedReplicas(3)
             .withConditions(
                 new DeploymentConditionBuilder()
                     .withType("Progressing")

@@ -73,6 +73,16 @@ public final class RollbackAnnotations {
         .filter(record -> hash.equals(record.from().templateHash()));
   }
 
+  /**
+   * True when the ReplicaSet carries a bad-revision annotation that cannot be read (hand-edited, a
+   * time out of range). It still counts as a mark: treating it as cleared would let the controller
+   * fight whoever put the revision back.
+   */
+  public static boolean hasUnreadableMark(ReplicaSet rs) {
+    String raw = annotation(rs, BAD_REVISION);
+    return raw != null && parse(raw).isEmpty();
+  }
+
   private static Optional<RollbackRecord> parse(String raw) {
     if (raw == null) {
       return Optional.empty();
@@ -88,13 +98,25 @@ public final class RollbackAnnotations {
               readRevision(node.path("to")),
               node.path("reason").asText(),
               node.path("trigger").asText(),
-              Instant.parse(node.path("time").asText()),
+              inRange(Instant.parse(node.path("time").asText())),
               false));
-    } catch (IOException | DateTimeParseException e) {
+    } catch (IOException | DateTimeParseException | IllegalArgumentException e) {
       // A hand-edited annotation must not stop the controller; treat it as absent.
       return Optional.empty();
     }
   }
+
+  /**
+   * A record's time must be a plausible one: arithmetic on it (cooldowns, windows) must not fail.
+   */
+  private static Instant inRange(Instant t) {
+    if (t.isBefore(Instant.EPOCH) || t.isAfter(LATEST)) {
+      throw new IllegalArgumentException("time out of range: " + t);
+    }
+    return t;
+  }
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   private static String annotation(HasMetadata object, String key) {
     Map<String, String> annotations = object.getMetadata().getAnnotations();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.rollback.decide.Decision;
+import dev.selfheal.rollback.decide.Overrides;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
 import dev.selfheal.rollback.decide.Trigger;
@@ -18,8 +19,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -172,7 +177,7 @@ public final class RollbackExecutor {
     listener.patched(ns, name, latency);
     LOG.info("Rolled back: {}", LogSafe.clean(decision.detail()));
     markBad(decision, ns, record);
-    recordEvent(deployment, "Warning", EVENT_REASON, "Rolled back " + decision.detail(), now);
+    recordEvent(deployment, "Warning", EVENT_REASON, "Rolled back " + decision.detail(), now, null);
     return Result.APPLIED;
   }
 
@@ -183,10 +188,12 @@ public final class RollbackExecutor {
    * @param deployment the Deployment
    * @param detail why
    * @param now current time
+   * @param key what makes this report one of its kind: the Event's name is derived from it
    */
-  public void reportNoHistory(Deployment deployment, String detail, Instant now) {
+  public void reportNoHistory(Deployment deployment, String detail, Instant now, String key) {
     if (!dryRun) {
-      recordEvent(deployment, "Warning", NO_HISTORY_REASON, "Cannot roll back: " + detail, now);
+      recordEvent(
+          deployment, "Warning", NO_HISTORY_REASON, "Cannot roll back: " + detail, now, key);
     }
   }
 
@@ -198,15 +205,18 @@ public final class RollbackExecutor {
    * @param reason the decision's reason label
    * @param detail why, and what a person can do
    * @param now current time
+   * @param key what makes this report one of its kind: the Event's name is derived from it
    */
-  public void reportWithheld(Deployment deployment, String reason, String detail, Instant now) {
+  public void reportWithheld(
+      Deployment deployment, String reason, String detail, Instant now, String key) {
     if (!dryRun) {
       recordEvent(
           deployment,
           "Warning",
           WITHHELD_REASON,
           "Rollback withheld (" + reason + "): " + detail,
-          now);
+          now,
+          key);
     }
   }
 
@@ -261,6 +271,17 @@ public final class RollbackExecutor {
         KubectlUndo.annotations(
             deployment.getMetadata().getAnnotations(),
             decision.target().getMetadata().getAnnotations());
+    // The owner's per-Deployment settings stay what they are now, not what the target had.
+    annotations.keySet().removeIf(Overrides.SETTINGS::contains);
+    Map<String, String> own = deployment.getMetadata().getAnnotations();
+    if (own != null) {
+      own.forEach(
+          (k, v) -> {
+            if (Overrides.SETTINGS.contains(k)) {
+              annotations.put(k, v);
+            }
+          });
+    }
     annotations.put(RollbackAnnotations.LAST_ROLLBACK, RollbackAnnotations.toJson(record));
     // "add" replaces an existing member and also works when the Deployment has no annotations.
     ObjectNode values =
@@ -273,8 +294,29 @@ public final class RollbackExecutor {
     }
   }
 
+  /**
+   * An Event name: random for each rollback; for a report, derived from its key, so the same report
+   * is one Event across restarts and leaders.
+   */
+  private static String eventName(String deployment, Instant at, String key) {
+    String prefix = deployment.length() > 200 ? deployment.substring(0, 200) : deployment;
+    if (key == null) {
+      return prefix
+          + "."
+          + Long.toHexString(at.toEpochMilli())
+          + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return prefix + ".report-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
   private void recordEvent(
-      Deployment deployment, String type, String reason, String message, Instant at) {
+      Deployment deployment, String type, String reason, String message, Instant at, String key) {
     // Event timestamps are RFC 3339 with second precision on the API server.
     Instant now = at.truncatedTo(ChronoUnit.SECONDS);
     String ns = deployment.getMetadata().getNamespace();
@@ -283,12 +325,7 @@ public final class RollbackExecutor {
         new EventBuilder()
             .withNewMetadata()
             .withNamespace(ns)
-            .withName(
-                name
-                    + "."
-                    + Long.toHexString(at.toEpochMilli())
-                    + String.format(
-                        Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000)))
+            .withName(eventName(name, at, key))
             .endMetadata()
             .withNewInvolvedObject()
             .withApiVersion("apps/v1")
@@ -312,6 +349,10 @@ public final class RollbackExecutor {
     try {
       client.v1().events().inNamespace(ns).resource(event).create();
     } catch (KubernetesClientException e) {
+      if (key != null && e.getCode() == 409) {
+        LOG.debug("Event {} for {}/{} was already recorded", reason, ns, name);
+        return;
+      }
       // The rollback itself succeeded and is recorded in the annotation; do not undo it.
       metrics.failure("event_failed");
       LOG.warn(

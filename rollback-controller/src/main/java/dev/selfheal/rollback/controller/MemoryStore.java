@@ -3,7 +3,9 @@ package dev.selfheal.rollback.controller;
 import dev.selfheal.rollback.act.RollbackAnnotations;
 import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Memory;
+import dev.selfheal.rollback.decide.Revision;
 import dev.selfheal.rollback.decide.Revisions;
+import dev.selfheal.rollback.decide.RollbackDecider;
 import dev.selfheal.rollback.decide.RollbackRecord;
 import dev.selfheal.rollback.observe.ClusterReader;
 import io.fabric8.kubernetes.api.model.Event;
@@ -15,39 +17,66 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
  * Builds the {@link Memory} the decider needs. Durable facts come from the cluster and are read
- * fresh for every decision: bad-revision records on the Deployment's own ReplicaSets and its
- * last-rollback annotation. An in-memory layer adds what the cluster cannot show: dry-run decisions
- * (nothing is written) and the moment between our patch and the next read. The global hourly ledger
+ * fresh for every decision: bad-revision marks on the Deployment's own ReplicaSets and its
+ * last-rollback annotation. The process adds only what the cluster cannot show: dry-run decisions
+ * (nothing is written), which space a dry run's reports and count for nothing else. So a person who
+ * removes a mark and the record removes them for good, without a restart. The global hourly ledger
  * is rebuilt from the cluster ({@link #restore}) before an instance's first decision as leader, and
  * each rollback reserves its place in it before the patch, so two Deployments deciding at once
- * cannot both take the last place. Thread-safe.
+ * cannot both take the last place. A time more than {@link RollbackDecider#CLOCK_SKEW} in the
+ * future (a hand-edited record, a forged Event, a clock that ran ahead) counts for nothing.
+ * Thread-safe.
  */
 final class MemoryStore {
 
   private static final Duration HOUR = Duration.ofHours(1);
 
-  private final Map<String, RollbackRecord> lastByDeployment = new HashMap<>();
-  private final Map<String, Map<String, RollbackRecord>> badByDeployment = new HashMap<>();
+  /** What {@link #reserve} did. */
+  enum Reservation {
+    /** The place is taken. */
+    TAKEN,
+    /** The caps refuse. */
+    REFUSED,
+    /** The caps refuse only because of places held by patches still in flight: retry. */
+    BUSY
+  }
+
+  /**
+   * A reservation's result.
+   *
+   * @param status what happened
+   * @param refusal the caps' decision when {@link Reservation#REFUSED}
+   */
+  record Reserved(Reservation status, Decision refusal) {}
+
+  private final Map<String, RollbackRecord> dryRuns = new HashMap<>();
   // Key "namespace/name@epochSecond": the same rollback seen through its ReplicaSet record, the
   // Deployment annotation and its Event (second precision) counts once.
   private final Map<String, Instant> ledger = new HashMap<>();
+  private final Set<String> inFlight = new HashSet<>();
 
   /** Memory for one Deployment, from its ReplicaSets and annotations and this process. */
   synchronized Memory memoryFor(Deployment deployment, List<ReplicaSet> replicaSets, Instant now) {
     String key = key(deployment);
-    Map<String, RollbackRecord> bad = new HashMap<>(badByDeployment.getOrDefault(key, Map.of()));
+    Instant latest = now.plus(RollbackDecider.CLOCK_SKEW);
+    Map<String, RollbackRecord> bad = new HashMap<>();
     Map<String, RollbackRecord> marked = new HashMap<>();
-    RollbackRecord last = RollbackAnnotations.lastRollback(deployment).orElse(null);
+    RollbackRecord last =
+        RollbackAnnotations.lastRollback(deployment)
+            .filter(r -> !r.time().isAfter(latest))
+            .orElse(null);
     if (last != null) {
       // Covers a stop between the Deployment patch and the ReplicaSet record.
-      bad.putIfAbsent(last.from().templateHash(), last);
+      bad.put(last.from().templateHash(), last);
     }
     for (ReplicaSet rs : replicaSets) {
       if (!Revisions.ownedBy(rs, deployment)) {
@@ -57,22 +86,35 @@ final class MemoryStore {
       if (mark.isPresent()) {
         bad.put(mark.get().from().templateHash(), mark.get());
         marked.put(mark.get().from().templateHash(), mark.get());
-        last = later(last, mark.get());
+        if (!mark.get().time().isAfter(latest)) {
+          last = later(last, mark.get());
+        }
+      } else if (RollbackAnnotations.hasUnreadableMark(rs)) {
+        Revision self = Revisions.describe(rs);
+        marked.put(
+            self.templateHash(),
+            new RollbackRecord(
+                self,
+                self,
+                "its bad-revision mark is unreadable",
+                "unknown",
+                Instant.EPOCH,
+                false));
       }
     }
-    last = later(last, lastByDeployment.get(key));
     prune(now);
-    return new Memory(last, bad, marked, List.copyOf(ledger.values()), rollbacksOf(key));
+    // Only settled places: one held by a patch still in flight may yet be given back, and the
+    // reservation before this Deployment's own patch tells that case apart (BUSY).
+    return new Memory(last, dryRuns.get(key), bad, marked, settled(null), settled(key));
   }
 
   /**
    * Takes a place in the hourly ledger for a rollback at {@code time}, if {@code caps} (the
    * decider's rule, given every recent rollback and this Deployment's) leaves room; checked and
-   * taken under one lock.
-   *
-   * @return empty when the place is taken, else the decision of {@code caps}
+   * taken under one lock. The place is held as in flight until {@link #confirm} or {@link
+   * #release}.
    */
-  synchronized Optional<Decision> reserve(
+  synchronized Reserved reserve(
       Deployment deployment,
       Instant time,
       BiFunction<List<Instant>, List<Instant>, Optional<Decision>> caps) {
@@ -80,9 +122,26 @@ final class MemoryStore {
     String key = key(deployment);
     Optional<Decision> refused = caps.apply(List.copyOf(ledger.values()), rollbacksOf(key));
     if (refused.isEmpty()) {
-      ledger.put(ledgerKey(key, time), time);
+      String place = ledgerKey(key, time);
+      ledger.put(place, time);
+      inFlight.add(place);
+      return new Reserved(Reservation.TAKEN, null);
     }
-    return refused;
+    if (!inFlight.isEmpty()) {
+      if (caps.apply(settled(null), settled(key)).isEmpty()) {
+        return new Reserved(Reservation.BUSY, null);
+      }
+    }
+    return new Reserved(Reservation.REFUSED, refused.get());
+  }
+
+  /** Settled places of every Deployment ({@code deploymentKey} null) or of one. */
+  private List<Instant> settled(String deploymentKey) {
+    return ledger.entrySet().stream()
+        .filter(e -> deploymentKey == null || e.getKey().startsWith(deploymentKey + "@"))
+        .filter(e -> !inFlight.contains(e.getKey()))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   private List<Instant> rollbacksOf(String deploymentKey) {
@@ -93,24 +152,25 @@ final class MemoryStore {
         .toList();
   }
 
-  /** Gives back a place taken by {@link #reserve} for a rollback that did not happen. */
-  synchronized void release(Deployment deployment, Instant time) {
-    ledger.remove(ledgerKey(key(deployment), time));
+  /** The patch of a place taken by {@link #reserve} was acknowledged: the place is settled. */
+  synchronized void confirm(Deployment deployment, Instant time) {
+    inFlight.remove(ledgerKey(key(deployment), time));
   }
 
-  /** Remembers a rollback (applied or dry-run) whose ledger place is already reserved. */
-  synchronized void remember(Deployment deployment, RollbackRecord record) {
-    String key = key(deployment);
-    lastByDeployment.put(key, record);
-    badByDeployment
-        .computeIfAbsent(key, k -> new HashMap<>())
-        .put(record.from().templateHash(), record);
+  /** Gives back a place taken by {@link #reserve} for a rollback that did not happen. */
+  synchronized void release(Deployment deployment, Instant time) {
+    String place = ledgerKey(key(deployment), time);
+    ledger.remove(place);
+    inFlight.remove(place);
+  }
+
+  /** Remembers a dry-run decision (it takes no place in the ledger). */
+  synchronized void rememberDryRun(Deployment deployment, RollbackRecord record) {
+    dryRuns.put(key(deployment), record);
   }
 
   /**
-   * Rebuilds the hourly ledger from the cluster and adds the bad revisions that only a Deployment's
-   * last-rollback annotation still names (the controller stopped between its patch and the
-   * ReplicaSet record). Entries this process already has are kept.
+   * Rebuilds the hourly ledger from the cluster. Entries this process already has are kept.
    *
    * @return the number of rollbacks in the last hour
    */
@@ -128,14 +188,8 @@ final class MemoryStore {
     }
     for (Deployment d : history.deployments()) {
       Optional<RollbackRecord> last = RollbackAnnotations.lastRollback(d);
-      if (last.isPresent()) {
-        RollbackRecord r = last.get();
-        if (r.time().isAfter(hourAgo)) {
-          ledger.put(ledgerKey(key(d), r.time()), r.time());
-        }
-        badByDeployment
-            .computeIfAbsent(key(d), k -> new HashMap<>())
-            .putIfAbsent(r.from().templateHash(), r);
+      if (last.isPresent() && last.get().time().isAfter(hourAgo)) {
+        ledger.put(ledgerKey(key(d), last.get().time()), last.get().time());
       }
     }
     for (Event e : history.events()) {
@@ -177,7 +231,9 @@ final class MemoryStore {
 
   private void prune(Instant now) {
     Instant hourAgo = now.minus(HOUR);
-    ledger.values().removeIf(t -> !t.isAfter(hourAgo));
+    Instant latest = now.plus(RollbackDecider.CLOCK_SKEW);
+    ledger.values().removeIf(t -> !t.isAfter(hourAgo) || t.isAfter(latest));
+    inFlight.retainAll(ledger.keySet());
   }
 
   private static String ledgerKey(String deploymentKey, Instant time) {

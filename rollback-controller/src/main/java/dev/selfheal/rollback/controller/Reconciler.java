@@ -4,6 +4,7 @@ import dev.selfheal.rollback.act.RollbackExecutor;
 import dev.selfheal.rollback.controller.Outcome.Action;
 import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Memory;
+import dev.selfheal.rollback.decide.Overrides;
 import dev.selfheal.rollback.decide.Reason;
 import dev.selfheal.rollback.decide.RollbackDecider;
 import dev.selfheal.rollback.decide.RollbackRecord;
@@ -219,7 +220,7 @@ public final class Reconciler implements AutoCloseable {
           failed(trigger, "could not read the Deployment: HTTP " + e.getCode()), false);
     }
     if (!decision.isRollback()) {
-      reports.report(deployment, decision, now);
+      reports.report(deployment, decision, now, dryRun(deployment));
       return new Attempt(
           ignored(trigger, trigger.namespace(), trigger.deployment(), decision), false);
     }
@@ -227,15 +228,35 @@ public final class Reconciler implements AutoCloseable {
     if (!leadership.stillLeading(term)) {
       return new Attempt(notLeader(trigger), false);
     }
-    Optional<Decision> capped =
+    MemoryStore.Reserved place =
         memory.reserve(
             deployment, now, (all, mine) -> decider.rateLimit(deployment, all, mine, now));
-    if (capped.isPresent()) {
-      reports.report(deployment, capped.get(), now);
-      return new Attempt(
-          ignored(trigger, trigger.namespace(), trigger.deployment(), capped.get()), false);
+    switch (place.status()) {
+      case REFUSED -> {
+        reports.report(deployment, place.refusal(), now, decision.dryRun());
+        return new Attempt(
+            ignored(trigger, trigger.namespace(), trigger.deployment(), place.refusal()), false);
+      }
+      case BUSY -> {
+        // Another Deployment's patch holds the last place and may yet fail and give it back: a
+        // final rate_limited now could lose this rollback, so the webhook asks for a retry.
+        return new Attempt(
+            failed(
+                trigger,
+                "the hourly cap's last place is held by another rollback whose patch is in"
+                    + " flight; the next delivery decides again"),
+            false);
+      }
+      default -> {
+        return act(deployment, trigger, decision, now, receivedNanos);
+      }
     }
-    return act(deployment, trigger, decision, now, receivedNanos);
+  }
+
+  /** Whether the Deployment is a dry run by its own annotation (it then gets no Events). */
+  private boolean dryRun(Deployment deployment) {
+    return deployment != null
+        && Overrides.of(deployment, decider.policy()).valid().map(Overrides::dryRun).orElse(false);
   }
 
   /** Applies a rollback whose ledger place is taken; gives the place back if it did not happen. */
@@ -254,15 +275,21 @@ public final class Reconciler implements AutoCloseable {
       }
       default -> {
         boolean dryRun = result == RollbackExecutor.Result.DRY_RUN;
-        memory.remember(
-            deployment,
-            new RollbackRecord(
-                decision.from(),
-                decision.to(),
-                trigger.reason(),
-                trigger.kind().label(),
-                now,
-                dryRun));
+        if (dryRun) {
+          // Nothing was rolled back: no place in the hourly caps, no bad revision.
+          memory.release(deployment, now);
+          memory.rememberDryRun(
+              deployment,
+              new RollbackRecord(
+                  decision.from(),
+                  decision.to(),
+                  trigger.reason(),
+                  trigger.kind().label(),
+                  now,
+                  true));
+        } else {
+          memory.confirm(deployment, now);
+        }
         return new Attempt(
             new Outcome(
                 trigger.namespace(),

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells people, in the cluster, about rollbacks that were wanted and did not happen: one Warning
  * Event per Deployment generation and reason, however many alerts and resyncs repeat the decision.
+ * The Event's name is derived from that key, so a restarted or newly elected instance that decides
+ * the same again finds it already there (HTTP 409) and writes no second one.
  */
 final class Reports {
 
@@ -32,10 +34,13 @@ final class Reports {
    * impossible ({@code RollbackImpossible}) or withheld until a person acts ({@code
    * RollbackWithheld}).
    */
-  void report(Deployment deployment, Decision decision, Instant now) {
+  void report(Deployment deployment, Decision decision, Instant now, boolean dryRun) {
     Reason reason = decision.reason();
     if (deployment == null || (reason != Reason.NO_PREVIOUS_REVISION && !reason.needsAPerson())) {
       return;
+    }
+    if (dryRun && reason != Reason.INVALID_OVERRIDE) {
+      return; // a dry run writes nothing to the cluster, as the global DRY_RUN does
     }
     String key =
         deployment.getMetadata().getNamespace()
@@ -44,7 +49,11 @@ final class Reports {
             + "#"
             + deployment.getMetadata().getGeneration()
             + "#"
-            + reason.label();
+            + deployment.getMetadata().getUid()
+            + "#"
+            + reason.label()
+            // Annotations do not change the generation: each different problem is told.
+            + (reason == Reason.INVALID_OVERRIDE ? "#" + decision.detail() : "");
     if (reported.size() > MAX_REPORTED) {
       reported.clear();
     }
@@ -53,10 +62,10 @@ final class Reports {
     }
     if (reason == Reason.NO_PREVIOUS_REVISION) {
       LOG.warn("Cannot roll back: {}", LogSafe.clean(decision.detail()));
-      executor.reportNoHistory(deployment, decision.detail(), now);
+      executor.reportNoHistory(deployment, decision.detail(), now, key);
     } else {
       LOG.warn("Rollback withheld ({}): {}", reason.label(), LogSafe.clean(decision.detail()));
-      executor.reportWithheld(deployment, reason.label(), decision.detail(), now);
+      executor.reportWithheld(deployment, reason.label(), decision.detail(), now, key);
     }
   }
 }

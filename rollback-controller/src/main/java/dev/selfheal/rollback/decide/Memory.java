@@ -8,6 +8,8 @@ import java.util.Map;
  * What the controller knows about earlier rollbacks when it decides.
  *
  * @param last the latest rollback of this Deployment, or null
+ * @param lastDryRun the latest dry-run decision about it in this process (nothing was patched), or
+ *     null: it spaces a dry run's reports by the cooldown and counts for nothing else
  * @param badRevisions revisions this Deployment was rolled back from, by template hash, from every
  *     source (ReplicaSet marks, the Deployment's last-rollback record, this process): never a
  *     target again
@@ -19,6 +21,7 @@ import java.util.Map;
  */
 public record Memory(
     RollbackRecord last,
+    RollbackRecord lastDryRun,
     Map<String, RollbackRecord> badRevisions,
     Map<String, RollbackRecord> marked,
     List<Instant> recentRollbacks,
@@ -32,16 +35,26 @@ public record Memory(
     deploymentRollbacks = List.copyOf(deploymentRollbacks);
   }
 
+  /** Memory without a dry-run decision. */
+  public Memory(
+      RollbackRecord last,
+      Map<String, RollbackRecord> badRevisions,
+      Map<String, RollbackRecord> marked,
+      List<Instant> recentRollbacks,
+      List<Instant> deploymentRollbacks) {
+    this(last, null, badRevisions, marked, recentRollbacks, deploymentRollbacks);
+  }
+
   /** Memory without marks on ReplicaSets or rollbacks of this Deployment. */
   public Memory(
       RollbackRecord last,
       Map<String, RollbackRecord> badRevisions,
       List<Instant> recentRollbacks) {
-    this(last, badRevisions, Map.of(), recentRollbacks, List.of());
+    this(last, null, badRevisions, Map.of(), recentRollbacks, List.of());
   }
 
   /** Nothing remembered. */
   public static Memory empty() {
-    return new Memory(null, Map.of(), Map.of(), List.of(), List.of());
+    return new Memory(null, null, Map.of(), Map.of(), List.of(), List.of());
   }
 }

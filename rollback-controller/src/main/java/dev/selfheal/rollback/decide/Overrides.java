@@ -2,8 +2,10 @@ package dev.selfheal.rollback.decide;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Per-Deployment settings, read from the Deployment's own annotations, over the controller-wide
@@ -46,6 +48,17 @@ public record Overrides(boolean dryRun, Duration cooldown, Duration rolloutWindo
   /** Annotation: most rollbacks of this Deployment in any sliding hour. */
   public static final String MAX_PER_HOUR = PREFIX + "max-rollbacks-per-hour";
 
+  /** The settings a Deployment may carry, in the order of the documentation. */
+  public static final Set<String> SETTINGS =
+      Set.of(DRY_RUN, COOLDOWN, ROLLOUT_WINDOW, MAX_PER_HOUR);
+
+  /**
+   * Other keys of the prefix a Deployment may carry: the controller's own record, a mark that
+   * {@code kubectl rollout undo} copied from a ReplicaSet, the opt-in (a label, but harmless here).
+   */
+  private static final Set<String> ALSO_KNOWN =
+      Set.of(PREFIX + "last-rollback", PREFIX + "bad-revision", PREFIX + "enabled");
+
   /** Largest accepted number of seconds (a week): beyond it a value is a typo, not a choice. */
   static final long MAX_SECONDS = 7 * 24 * 3600;
 
@@ -60,6 +73,17 @@ public record Overrides(boolean dryRun, Duration cooldown, Duration rolloutWindo
     Map<String, String> annotations = deployment.getMetadata().getAnnotations();
     Map<String, String> a = annotations == null ? Map.of() : annotations;
     try {
+      for (String key : a.keySet()) {
+        // A misspelt setting (dryrun, dry_run) must not pass for no setting at all.
+        if (key.startsWith(PREFIX) && !SETTINGS.contains(key) && !ALSO_KNOWN.contains(key)) {
+          throw new IllegalArgumentException(
+              "annotation "
+                  + clip(key)
+                  + " is not a setting of the controller (known: "
+                  + String.join(", ", List.of(DRY_RUN, COOLDOWN, ROLLOUT_WINDOW, MAX_PER_HOUR))
+                  + ")");
+        }
+      }
       boolean dryRun = policy.dryRun() || bool(a, DRY_RUN);
       Duration cooldown = seconds(a, COOLDOWN, policy.cooldown(), 0);
       Duration window = seconds(a, ROLLOUT_WINDOW, policy.rolloutWindow(), 1);

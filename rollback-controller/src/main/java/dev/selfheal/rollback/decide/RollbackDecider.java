@@ -322,12 +322,19 @@ public final class RollbackDecider {
   /** The pace of rollbacks: this Deployment's cooldown, then the hourly caps. */
   private Optional<Decision> pacing(Observed seen, Trigger trigger, Memory memory, Instant now) {
     Overrides overrides = seen.overrides();
-    if (memory.last() != null && now.isBefore(memory.last().time().plus(overrides.cooldown()))) {
+    // A dry run's own decisions space its reports; they never hold back a real rollback.
+    RollbackRecord last = memory.last();
+    if (overrides.dryRun()
+        && memory.lastDryRun() != null
+        && (last == null || memory.lastDryRun().time().isAfter(last.time()))) {
+      last = memory.lastDryRun();
+    }
+    if (last != null && now.isBefore(last.time().plus(overrides.cooldown()))) {
       return Optional.of(
           Decision.ignore(
               Reason.COOLDOWN,
-              "last rollback at "
-                  + memory.last().time()
+              (last.dryRun() ? "last dry-run decision at " : "last rollback at ")
+                  + last.time()
                   + ", cooldown "
                   + overrides.cooldown().toSeconds()
                   + " s (COOLDOWN_SECONDS or "

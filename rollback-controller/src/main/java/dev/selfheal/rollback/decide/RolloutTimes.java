@@ -36,6 +36,16 @@ public final class RolloutTimes {
           "NewReplicaSetAvailable",
           "ProgressDeadlineExceeded");
 
+  /**
+   * Reasons the Deployment controller also writes when the current revision only changes size: a
+   * scale-up, or replacements for pods a drained node took, make progress ({@code
+   * ReplicaSetUpdated}) or miss the deadline ({@code ProgressDeadlineExceeded}). They count as a
+   * rollout step only while pods of an older template are still there ({@code status.replicas}
+   * above {@code status.updatedReplicas}), as in a rollout and never in a scale.
+   */
+  private static final Set<String> ALSO_WHEN_SCALING =
+      Set.of("ReplicaSetUpdated", "ProgressDeadlineExceeded");
+
   // The Deployment controller's messages name the ReplicaSet: Found new replica set "x",
   // ReplicaSet "x" is progressing, ReplicaSet "x" has successfully progressed, ...
   private static final Pattern RS_IN_MESSAGE = Pattern.compile("[Rr]eplica ?[Ss]et \"([^\"]+)\"");
@@ -88,10 +98,19 @@ public final class RolloutTimes {
           return null; // about another ReplicaSet
         }
       }
+      if (ALSO_WHEN_SCALING.contains(c.getReason()) && !olderPodsRemain(deployment)) {
+        return null;
+      }
       Instant update = parse(c.getLastUpdateTime());
       return update != null ? update : parse(c.getLastTransitionTime());
     }
     return null;
+  }
+
+  private static boolean olderPodsRemain(Deployment deployment) {
+    Integer all = deployment.getStatus().getReplicas();
+    Integer updated = deployment.getStatus().getUpdatedReplicas();
+    return (all == null ? 0 : all) > (updated == null ? 0 : updated);
   }
 
   private static Instant created(ReplicaSet rs) {

@@ -88,13 +88,19 @@ public final class RolloutHealth {
       return Optional.empty(); // status describes an older spec; wait for the controller
     }
     Optional<Failure> deadline = progressDeadline(deployment, current);
-    if (deadline.isPresent() || current == null) {
+    if (current == null) {
       return deadline;
     }
+    // The window first, the deadline too: a long-stable revision whose replacement pods (a node
+    // drained, a scale-up) cannot be placed is not a failed rollout, and rolling it back to an
+    // older revision would not place them either.
     Instant lastStep = RolloutTimes.lastRolloutStep(deployment, current);
     if (lastStep != null
         && now.isAfter(lastStep.plus(Overrides.rolloutWindow(deployment, rolloutWindow)))) {
       return Optional.empty();
+    }
+    if (deadline.isPresent()) {
+      return deadline;
     }
     String rsName = current.getMetadata().getName();
     List<Pod> live =

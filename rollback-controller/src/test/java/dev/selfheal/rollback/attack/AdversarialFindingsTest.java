@@ -109,30 +109,8 @@ class AdversarialFindingsTest extends AttackHarness {
   }
 
   /**
-   * The documented way to clear a mark ("From the next signal on, the controller judges that
-   * revision like any other") does not make the revision a valid target again: the Deployment's
-   * last-rollback record and the process's own memory still count it as bad, so a later bad
-   * release is refused {@code ping_pong} instead of going back to it.
-   */
-  @Test
-  void aClearedMarkLetsTheRevisionBeRolledBackToAgain() throws Exception {
-    seed();
-    start(Map.of("COOLDOWN_SECONDS", "0"));
-    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"rollback\"");
-    settle();
-    // The person fixed what v2 needed (a ConfigMap), clears the mark and re-applies v2.
-    clearMark(Fixtures.RS_V2);
-    apply(Fixtures.template("v2"));
-    assertThat(image()).isEqualTo("model-server:v2");
-
-    apply(templateV3()); // then v3, which is bad
-    assertThat(alert(HASH_V3)).contains("\"decision\":\"rollback\"");
-    assertThat(image()).isEqualTo("model-server:v2");
-  }
-
-  /**
-   * Same, with the person also deleting the Deployment's last-rollback record: the process keeps
-   * v2 as bad (MemoryStore.badByDeployment is never cleared) until it restarts.
+   * Same, with the person also deleting the Deployment's last-rollback record: the process keeps v2
+   * as bad (MemoryStore.badByDeployment is never cleared) until it restarts.
    */
   @Test
   void aClearedMarkAndRecordAreForgottenWithoutARestart() throws Exception {
@@ -227,30 +205,12 @@ class AdversarialFindingsTest extends AttackHarness {
         .containsEntry("rollback.selfheal.dev/max-rollbacks-per-hour", "1");
   }
 
-  /**
-   * A person runs {@code kubectl rollout undo}: kubectl copies the target ReplicaSet's annotations
-   * onto the Deployment, and the per-Deployment dry run, set after v1 was current, is gone. The
-   * next bad release is really rolled back although its owner asked for a dry run.
-   */
-  @Test
-  void aDryRunAnnotationSurvivesAManualRolloutUndo() throws Exception {
-    seed();
-    annotateDeployment("rollback.selfheal.dev/dry-run", "true");
-    settle(); // the Deployment controller copies it onto v2's ReplicaSet
-    start(Map.of("COOLDOWN_SECONDS", "0"));
-    kubectlUndoTo(Fixtures.RS_V1);
-    apply(templateV3());
-
-    assertThat(alert(HASH_V3)).contains("\"decision\":\"dry_run\"");
-    assertThat(image()).isEqualTo("model-server:v3");
-  }
-
   // ---------------------------------------------------------------- forged / skewed records
 
   /**
-   * One RolledBack Event with a future timestamp (forged by anyone who may create Events, or written
-   * by a leader whose clock ran ahead) enters the hourly ledger and is never pruned: every rollback
-   * in every namespace is {@code rate_limited} for as long as the timestamp is ahead.
+   * One RolledBack Event with a future timestamp (forged by anyone who may create Events, or
+   * written by a leader whose clock ran ahead) enters the hourly ledger and is never pruned: every
+   * rollback in every namespace is {@code rate_limited} for as long as the timestamp is ahead.
    */
   @Test
   void aFutureDatedRolledBackEventDoesNotFillTheHourlyCap() throws Exception {

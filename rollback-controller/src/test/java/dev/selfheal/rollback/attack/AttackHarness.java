@@ -88,7 +88,8 @@ abstract class AttackHarness {
   }
 
   void start(Map<String, String> env, Clock clock) throws Exception {
-    app = ControllerApp.start(TestConfigs.config(env), client, new PrometheusRegistry(), clock, null);
+    app =
+        ControllerApp.start(TestConfigs.config(env), client, new PrometheusRegistry(), clock, null);
     await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
   }
 

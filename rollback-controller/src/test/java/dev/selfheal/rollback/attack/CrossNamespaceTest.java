@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Suspicion that held up: two Deployments with the same name and the same templates (so the same
- * pod-template-hash) in two namespaces share no memory: marks, the per-Deployment cap, the
- * cooldown and the ledger keys are per namespace/name.
+ * pod-template-hash) in two namespaces share no memory: marks, the per-Deployment cap, the cooldown
+ * and the ledger keys are per namespace/name.
  */
 @EnableKubernetesMockClient(crud = true)
 class CrossNamespaceTest extends AttackHarness {
@@ -45,10 +45,14 @@ class CrossNamespaceTest extends AttackHarness {
             "firing",
             Instant.now(),
             Map.of(
-                "alertname", "ModelDegraded",
-                "namespace", ns,
-                "deployment", NAME,
-                "pod_template_hash", Fixtures.HASH_V2));
+                "alertname",
+                "ModelDegraded",
+                "namespace",
+                ns,
+                "deployment",
+                NAME,
+                "pod_template_hash",
+                Fixtures.HASH_V2));
     return Webhooks.post(app.port(), body, AUTH).body();
   }
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * controller moves the Progressing condition's lastUpdateTime for things that are not a rollout of
  * a new revision: after a scale-up (HPA, kubectl scale) or pods lost to a drained node come back,
  * syncRolloutStatus writes ReplicaSetUpdated ("ReplicaSet x is progressing.") with lastUpdateTime
- * now; and if the replacement pods then stay Pending past progressDeadlineSeconds (no capacity),
- * it writes ProgressDeadlineExceeded about the same, 30-day-old ReplicaSet. Both re-open the
- * rollout window, so a long-stable revision is rolled back to a 60-day-old one.
+ * now; and if the replacement pods then stay Pending past progressDeadlineSeconds (no capacity), it
+ * writes ProgressDeadlineExceeded about the same, 30-day-old ReplicaSet. Both re-open the rollout
+ * window, so a long-stable revision is rolled back to a 60-day-old one.
  */
 class LongStableRevisionTest {
 
@@ -60,6 +60,9 @@ class LongStableRevisionTest {
   void aScaleUpOfALongStableRevisionDoesNotReopenItsRolloutWindow() {
     // An HPA scaled v2 (current for 30 days) from 3 to 6 two minutes ago; the new pods are ready.
     Fixtures.progressing(deployment, "ReplicaSetUpdated", NOW.minusSeconds(120), RS_V2);
+    // A scale, not a rollout: every pod is of the current template.
+    deployment.getStatus().setReplicas(6);
+    deployment.getStatus().setUpdatedReplicas(6);
     Trigger alert =
         Trigger.alert("ModelAccuracyLow", NS, NAME, null, HASH_V2, NOW.minusSeconds(60), true);
 
@@ -86,14 +89,14 @@ class LongStableRevisionTest {
     RolloutHealth health = new RolloutHealth(3, Duration.ofMinutes(3), Duration.ofMinutes(15));
     var failure = health.assess(deployment, replicaSets.get(1), List.of(), NOW);
     Trigger watch =
-        failure
-            .map(f -> Trigger.rolloutFailed(f.reason(), NS, NAME, f.replicaSet()))
-            .orElse(null);
+        failure.map(f -> Trigger.rolloutFailed(f.reason(), NS, NAME, f.replicaSet())).orElse(null);
 
     // Either the watch does not report it, or the decider refuses it.
     if (watch != null) {
       assertThat(decide(watch).isRollback())
-          .as("rolling back v2, current for 30 days, because a node was lost: %s", decide(watch).detail())
+          .as(
+              "rolling back v2, current for 30 days, because a node was lost: %s",
+              decide(watch).detail())
           .isFalse();
     }
   }

@@ -69,7 +69,8 @@ class MarksTest extends AttackHarness {
     start(Map.of("COOLDOWN_SECONDS", "0"));
     assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"rollback\"");
     settle();
-    editMark(Fixtures.RS_V2, v -> v.replaceAll("\"time\":\"(\\d{4}-\\d\\d-\\d\\d)T", "\"time\":\"$1 "));
+    editMark(
+        Fixtures.RS_V2, v -> v.replaceAll("\"time\":\"(\\d{4}-\\d\\d-\\d\\d)T", "\"time\":\"$1 "));
     apply(Fixtures.template("v2")); // GitOps syncs v2 back
 
     assertThat(alert(Fixtures.HASH_V2)).doesNotContain("\"decision\":\"rollback\"");

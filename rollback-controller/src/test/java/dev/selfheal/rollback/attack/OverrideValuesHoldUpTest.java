@@ -16,12 +16,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Suspicions about annotation values that held up: odd values refuse, none lifts a global guard. */
+/**
+ * Suspicions about annotation values that held up: odd values refuse, none lifts a global guard.
+ */
 class OverrideValuesHoldUpTest {
 
   private static RollbackPolicy policy(boolean dryRun) {
     return new RollbackPolicy(
-        Set.of(NS), Set.of("ModelDegraded"), Duration.ofMinutes(10), 1, 2, Duration.ofMinutes(15),
+        Set.of(NS),
+        Set.of("ModelDegraded"),
+        Duration.ofMinutes(10),
+        1,
+        2,
+        Duration.ofMinutes(15),
         dryRun);
   }
 
