@@ -107,8 +107,7 @@ public final class EnvReader {
       case "true", "1", "yes" -> true;
       case "false", "0", "no" -> false;
       default ->
-          throw new IllegalArgumentException(
-              name + " must be true or false (or 1/0, yes/no), got '" + value + "'");
+          throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
     };
   }
 
