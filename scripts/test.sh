@@ -2,7 +2,7 @@
 # Runs every test of the lab:
 #   1. unit and handler tests, manifest and rule tests, and the system tests that start real Prometheus,
 #      Alertmanager and Redis processes on free ports, and build and start the four images under their pods' limits
-#      (mvn verify);
+#      (./mvnw verify: the Maven the wrapper pins, cached in ~/.m2/wrapper after its first download);
 #   2. the whole lab on a real single-node Kubernetes (scripts/test-on-local-cluster.sh): every exercise, driven
 #      end to end, with the timings it observes.
 # Installs what they need first when it is missing (Debian/Ubuntu, as root or through sudo); the tests fail,
@@ -64,7 +64,7 @@ scripts/docker-engine.sh start
 trap 'scripts/docker-engine.sh stop-if-started' EXIT
 scripts/docker-engine.sh base-images
 
-mvn -B -ntp verify "$@"
+./mvnw -B -ntp verify "$@"
 
 # Every test case Surefire and Failsafe ran, from their reports: "passed failed skipped".
 maven_counts() {

@@ -200,7 +200,7 @@ class DocsCommandsTest {
       case "minikube" -> checkMinikube(command, problems);
       case "helm" -> checkHelm(command, problems);
       case "curl" -> checkCurl(command, problems);
-      case "mvn" -> checkMaven(command, problems);
+      case "mvn", "./mvnw" -> checkMaven(command, problems);
       case "watch" ->
           check(
               new Command(w.subList(1, w.size()), command.file(), command.line(), false), problems);
@@ -217,8 +217,14 @@ class DocsCommandsTest {
     }
   }
 
-  /** A Maven goal of a plugin ({@code prefix:goal}) must name a plugin the parent POM declares. */
+  /**
+   * A Maven goal of a plugin ({@code prefix:goal}) must name a plugin the parent POM declares;
+   * {@code ./mvnw} must be the repository's executable wrapper.
+   */
   private static void checkMaven(Command command, List<String> problems) {
+    if (command.name().equals("./mvnw") && !Files.isExecutable(Repo.path("mvnw"))) {
+      problems.add(command + ": no executable Maven wrapper mvnw");
+    }
     String pom = Repo.read("pom.xml");
     for (String word : command.words().subList(1, command.words().size())) {
       Matcher goal = Pattern.compile("([a-z-]+):[a-z-]+").matcher(word);

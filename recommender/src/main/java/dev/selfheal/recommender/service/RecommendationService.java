@@ -5,6 +5,7 @@ import dev.selfheal.recommender.embeddings.EmbeddingSet;
 import dev.selfheal.recommender.profile.ProfileLookup;
 import dev.selfheal.recommender.profile.ProfileOutcome;
 import dev.selfheal.recommender.ranking.Ranker;
+import dev.selfheal.recommender.ranking.Recommendations;
 import dev.selfheal.recommender.ranking.ScoredItem;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

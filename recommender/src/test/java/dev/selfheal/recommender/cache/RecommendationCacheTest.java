@@ -3,8 +3,8 @@ package dev.selfheal.recommender.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.recommender.config.RecommenderConfig.CacheSettings;
+import dev.selfheal.recommender.ranking.Recommendations;
 import dev.selfheal.recommender.ranking.ScoredItem;
-import dev.selfheal.recommender.service.Recommendations;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

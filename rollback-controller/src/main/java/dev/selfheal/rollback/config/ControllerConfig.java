@@ -1,13 +1,7 @@
 package dev.selfheal.rollback.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.selfheal.runtime.config.EnvReader;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -141,103 +135,48 @@ public record ControllerConfig(
   }
 
   /**
-   * Reads the configuration from environment variables.
+   * Reads the configuration from environment variables with the runtime's {@link EnvReader}, so the
+   * controller parses values as the other services do: unset or blank means the default, booleans
+   * are {@code true}/{@code false} (or {@code 1}/{@code 0}, {@code yes}/{@code no}), durations in
+   * seconds may have fractions ({@code 1.5}).
    *
    * @param env usually {@code System.getenv()}
    * @return the validated configuration
    * @throws IllegalArgumentException naming the variable when a value is missing or invalid
    */
   public static ControllerConfig fromEnv(Map<String, String> env) {
-    String namespaceDefault = env.getOrDefault("POD_NAMESPACE", "default");
+    EnvReader in = new EnvReader(env);
+    int max = Integer.MAX_VALUE;
     return new ControllerConfig(
-        intVar(env, "PORT", 8080),
-        token(env),
-        csv(env, "ALLOWED_NAMESPACES", "default"),
-        csv(env, "ALERT_NAMES", DEFAULT_ALERT_NAMES),
-        boolVar(env, "DRY_RUN", false),
-        seconds(env, "COOLDOWN_SECONDS", 600),
-        intVar(env, "MAX_ROLLBACKS_PER_HOUR", 3),
-        intVar(env, "MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR", 2),
-        intVar(env, "MAX_BODY_BYTES", 1 << 20),
-        intVar(env, "MAX_ALERTS_PER_REQUEST", 200),
-        boolVar(env, "WATCH_ENABLED", true),
-        intVar(env, "CRASHLOOP_RESTARTS", 3),
-        seconds(env, "UNREADY_SECONDS", 180),
-        seconds(env, "ROLLOUT_WINDOW_SECONDS", 900),
-        seconds(env, "RESYNC_SECONDS", 10),
-        boolVar(env, "LEADER_ELECTION", true),
-        env.getOrDefault("LEASE_NAME", "rollback-controller"),
-        env.getOrDefault("LEASE_NAMESPACE", namespaceDefault),
-        env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "rollback-controller")),
-        seconds(env, "LEASE_DURATION_SECONDS", 15),
-        seconds(env, "RENEW_DEADLINE_SECONDS", 10),
-        seconds(env, "RETRY_PERIOD_SECONDS", 2));
-  }
-
-  /**
-   * The token from the file {@code WEBHOOK_TOKEN_FILE} (a mounted Secret: {@code kubectl create
-   * secret --from-file} keeps a trailing newline, which is stripped), else {@code WEBHOOK_TOKEN}.
-   */
-  private static String token(Map<String, String> env) {
-    String file = env.get("WEBHOOK_TOKEN_FILE");
-    if (file == null || file.isBlank()) {
-      return env.get("WEBHOOK_TOKEN");
-    }
-    try {
-      byte[] raw = Files.readAllBytes(Path.of(file.strip()));
-      require(raw.length <= 4096, "WEBHOOK_TOKEN_FILE " + file + " is larger than 4096 bytes");
-      return new String(raw, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "WEBHOOK_TOKEN_FILE " + file + " cannot be read: " + e.getMessage(), e);
-    }
+        in.integer("PORT", 8080, 0, 65535),
+        // WEBHOOK_TOKEN_FILE is a mounted Secret; WEBHOOK_TOKEN is for local runs.
+        in.secret("WEBHOOK_TOKEN"),
+        Set.copyOf(in.list("ALLOWED_NAMESPACES", "default")),
+        Set.copyOf(in.list("ALERT_NAMES", DEFAULT_ALERT_NAMES)),
+        in.bool("DRY_RUN", false),
+        in.seconds("COOLDOWN_SECONDS", Duration.ofMinutes(10), true),
+        in.integer("MAX_ROLLBACKS_PER_HOUR", 3, 1, max),
+        in.integer("MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR", 2, 1, max),
+        in.integer("MAX_BODY_BYTES", 1 << 20, 1024, max),
+        in.integer("MAX_ALERTS_PER_REQUEST", 200, 1, 10_000),
+        in.bool("WATCH_ENABLED", true),
+        in.integer("CRASHLOOP_RESTARTS", 3, 1, max),
+        in.seconds("UNREADY_SECONDS", Duration.ofSeconds(180), false),
+        in.seconds("ROLLOUT_WINDOW_SECONDS", Duration.ofSeconds(900), false),
+        in.seconds("RESYNC_SECONDS", Duration.ofSeconds(10), false),
+        in.bool("LEADER_ELECTION", true),
+        in.string("LEASE_NAME", "rollback-controller"),
+        in.string("LEASE_NAMESPACE", in.string("POD_NAMESPACE", "default")),
+        in.string("POD_NAME", in.string("HOSTNAME", "rollback-controller")),
+        // Zero is left to the relation checks above, which name both settings.
+        in.seconds("LEASE_DURATION_SECONDS", Duration.ofSeconds(15), true),
+        in.seconds("RENEW_DEADLINE_SECONDS", Duration.ofSeconds(10), true),
+        in.seconds("RETRY_PERIOD_SECONDS", Duration.ofSeconds(2), true));
   }
 
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
     }
-  }
-
-  private static int intVar(Map<String, String> env, String name, int fallback) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + raw + "'", e);
-    }
-  }
-
-  private static Duration seconds(Map<String, String> env, String name, int fallback) {
-    int value = intVar(env, name, fallback);
-    require(value >= 0, name + " must be >= 0");
-    return Duration.ofSeconds(value);
-  }
-
-  private static boolean boolVar(Map<String, String> env, String name, boolean fallback) {
-    String raw = env.get(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    return switch (raw.strip().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(name + " must be true or false, got '" + raw + "'");
-    };
-  }
-
-  private static Set<String> csv(Map<String, String> env, String name, String fallback) {
-    String raw = env.get(name);
-    String value = raw == null || raw.isBlank() ? fallback : raw;
-    Set<String> items = new LinkedHashSet<>();
-    Arrays.stream(value.split(","))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .forEach(items::add);
-    return items;
   }
 }

@@ -56,13 +56,61 @@ class ControllerConfigTest {
     assertThat(c.dryRun()).isTrue();
   }
 
+  /**
+   * Values the controller once refused while the other services accepted them: it now reads the
+   * environment with the runtime's EnvReader, so one set of rules holds everywhere.
+   */
+  @Test
+  void edgeValuesParseAsInTheOtherServices() {
+    ControllerConfig c =
+        ControllerConfig.fromEnv(
+            env(
+                "DRY_RUN", "1",
+                "WATCH_ENABLED", "no",
+                "LEADER_ELECTION", "0",
+                "COOLDOWN_SECONDS", "1.5",
+                "LEASE_NAME", "  ",
+                "LEASE_NAMESPACE", "",
+                "POD_NAMESPACE", "ops",
+                "POD_NAME", " ",
+                "HOSTNAME", "pod-2"));
+    assertThat(c.dryRun()).isTrue();
+    assertThat(c.watchEnabled()).isFalse();
+    assertThat(c.leaderElection()).isFalse();
+    assertThat(c.cooldown()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.leaseName()).isEqualTo("rollback-controller");
+    assertThat(c.leaseNamespace()).isEqualTo("ops");
+    assertThat(c.identity()).isEqualTo("pod-2");
+  }
+
+  @Test
+  void documentedDefaultsHold() {
+    ControllerConfig c = ControllerConfig.fromEnv(env());
+    assertThat(c.maxRollbacksPerDeploymentPerHour()).isEqualTo(2);
+    assertThat(c.maxBodyBytes()).isEqualTo(1_048_576);
+    assertThat(c.maxAlertsPerRequest()).isEqualTo(200);
+    assertThat(c.watchEnabled()).isTrue();
+    assertThat(c.crashLoopRestarts()).isEqualTo(3);
+    assertThat(c.unreadyAfter()).isEqualTo(Duration.ofSeconds(180));
+    assertThat(c.rolloutWindow()).isEqualTo(Duration.ofSeconds(900));
+    assertThat(c.resync()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.leaseName()).isEqualTo("rollback-controller");
+    assertThat(c.identity()).isEqualTo("rollback-controller");
+    assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+  }
+
   @ParameterizedTest(name = "{0}={1} fails naming {0}")
   @CsvSource({
     "WEBHOOK_TOKEN, short",
     "WEBHOOK_TOKEN, '   '",
     "PORT, eighty",
     "PORT, 70000",
-    "DRY_RUN, yes",
+    "DRY_RUN, maybe",
+    "WATCH_ENABLED, on",
+    "COOLDOWN_SECONDS, soon",
+    "LEASE_DURATION_SECONDS, 1e12",
     "COOLDOWN_SECONDS, -1",
     "MAX_ROLLBACKS_PER_HOUR, 0",
     "MAX_BODY_BYTES, 10",

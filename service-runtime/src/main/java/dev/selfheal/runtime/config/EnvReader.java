@@ -1,10 +1,15 @@
 package dev.selfheal.runtime.config;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +22,9 @@ import java.util.Objects;
  */
 public final class EnvReader {
   private static final Duration LONGEST = Duration.ofDays(365);
+
+  /** Largest secret file read; a secret is a token or a password, not a document. */
+  public static final int MAX_SECRET_BYTES = 4096;
 
   private final Map<String, String> env;
 
@@ -129,6 +137,49 @@ public final class EnvReader {
       throw new IllegalArgumentException(name + " is implausibly large: " + value);
     }
     return Duration.ofNanos(millis.movePointRight(6).longValue());
+  }
+
+  /**
+   * A comma-separated list, each item trimmed, empty items dropped, in the order written; the
+   * default is written the same way ({@code "a,b"}).
+   */
+  public List<String> list(String name, String defaultValue) {
+    return Arrays.stream(string(name, defaultValue).split(","))
+        .map(String::trim)
+        .filter(item -> !item.isEmpty())
+        .toList();
+  }
+
+  /**
+   * A secret from the file named by {@code NAME_FILE} (a mounted Secret), else from {@code NAME}
+   * itself; surrounding whitespace is stripped, as {@code kubectl create secret --from-file} keeps
+   * a trailing newline. The file wins when both are set.
+   *
+   * @param name the variable holding the value; {@code name + "_FILE"} holds the file's path
+   * @return the secret, or {@code null} when neither variable is set (the caller decides whether it
+   *     is required)
+   * @throws IllegalArgumentException naming {@code NAME_FILE} when the file cannot be read or is
+   *     larger than {@value #MAX_SECRET_BYTES} bytes
+   */
+  public String secret(String name) {
+    String fileVar = name + "_FILE";
+    String file = raw(fileVar);
+    if (file == null) {
+      return raw(name);
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          fileVar + " " + file + " cannot be read: " + e.getMessage(), e);
+    }
+    if (bytes.length > MAX_SECRET_BYTES) {
+      throw new IllegalArgumentException(
+          fileVar + " " + file + " is larger than " + MAX_SECRET_BYTES + " bytes");
+    }
+    String value = new String(bytes, StandardCharsets.UTF_8).strip();
+    return value.isEmpty() ? null : value;
   }
 
   /** A file system path. */

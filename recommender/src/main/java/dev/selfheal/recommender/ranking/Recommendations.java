@@ -1,10 +1,11 @@
-package dev.selfheal.recommender.service;
+package dev.selfheal.recommender.ranking;
 
-import dev.selfheal.recommender.ranking.ScoredItem;
 import java.util.List;
 
 /**
- * A recommendation answer, as serialised to clients.
+ * A recommendation answer, as serialised to clients. It lives beside {@link ScoredItem}, below both
+ * the service that makes it and the cache that keeps it, so neither package depends on the other's
+ * value types (lab-tests' PackageCyclesTest).
  *
  * @param user user id
  * @param k requested number of items
