@@ -24,6 +24,11 @@ public final class Heartbeat {
 
   /** Time since the last recorded progress. */
   public Duration sinceLastProgress() {
-    return Duration.ofMillis(Math.max(0, clock.millis() - lastMillis));
+    return Duration.ofMillis(millisSinceLastProgress());
+  }
+
+  /** Milliseconds since the last recorded progress. */
+  public long millisSinceLastProgress() {
+    return Math.max(0, clock.millis() - lastMillis);
   }
 }

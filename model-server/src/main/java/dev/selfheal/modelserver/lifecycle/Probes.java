@@ -17,6 +17,12 @@ public final class Probes {
   private final Heartbeat heartbeat;
   private final Duration livenessTimeout;
   private final ProbeFiles files;
+  // The checks whose text never changes, made once: liveness is asked many times a second.
+  private final Check unreadyPresent;
+  private final Check unreadyAbsent;
+  private final Check unhealthyPresent;
+  private final Check unhealthyAbsent;
+  private final String progressLimit;
   private volatile String selfCheck = "not run yet";
 
   /** Creates the probes. */
@@ -26,6 +32,11 @@ public final class Probes {
     this.heartbeat = heartbeat;
     this.livenessTimeout = livenessTimeout;
     this.files = files;
+    this.unreadyPresent = file("unready_file", true, files);
+    this.unreadyAbsent = file("unready_file", false, files);
+    this.unhealthyPresent = file("unhealthy_file", true, files);
+    this.unhealthyAbsent = file("unhealthy_file", false, files);
+    this.progressLimit = " ms ago (limit " + livenessTimeout.toMillis() + " ms)";
   }
 
   /** Records the start-up self-check summary shown by readiness. */
@@ -35,7 +46,8 @@ public final class Probes {
 
   /** The liveness verdict. */
   public ProbeReport liveness() {
-    return ProbeReport.of(List.of(progress(), file("unhealthy_file", files.unhealthy(), files)));
+    return ProbeReport.of(
+        List.of(progress(), files.unhealthy() ? unhealthyPresent : unhealthyAbsent));
   }
 
   /** The readiness verdict. */
@@ -51,7 +63,7 @@ public final class Probes {
             ? new Check("accepting_traffic", false, "shutting down, draining in-flight requests")
             : new Check("accepting_traffic", true, "not shutting down");
     return ProbeReport.of(
-        List.of(model, accepting, progress(), file("unready_file", files.unready(), files)));
+        List.of(model, accepting, progress(), files.unready() ? unreadyPresent : unreadyAbsent));
   }
 
   /**
@@ -60,7 +72,7 @@ public final class Probes {
    */
   public boolean inferenceStuck() {
     return lifecycle.phase() != Phase.STARTING
-        && heartbeat.sinceLastProgress().toMillis() > livenessTimeout.toMillis();
+        && heartbeat.millisSinceLastProgress() > livenessTimeout.toMillis();
   }
 
   private Check progress() {
@@ -69,15 +81,12 @@ public final class Probes {
       // model, and a start that hangs is restarted when the startupProbe budget runs out.
       return new Check("progress", false, "starting: model loading and self-check in progress");
     }
-    long ageMs = heartbeat.sinceLastProgress().toMillis();
+    long ageMs = heartbeat.millisSinceLastProgress();
     boolean fresh = ageMs <= livenessTimeout.toMillis();
     String reason =
-        "last progress "
-            + ageMs
-            + " ms ago (limit "
-            + livenessTimeout.toMillis()
-            + " ms)"
-            + (fresh ? "" : ": inference is stuck");
+        fresh
+            ? "last progress " + ageMs + progressLimit
+            : "last progress " + ageMs + progressLimit + ": inference is stuck";
     return new Check("progress", fresh, reason);
   }
 

@@ -1,6 +1,8 @@
 package dev.selfheal.modelserver.metrics;
 
 import dev.selfheal.modelserver.quality.QualityMonitor;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -19,6 +21,9 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
@@ -32,16 +37,23 @@ public final class ModelMetrics {
   };
 
   private final String version;
-  private final Counter requests;
-  private final Counter errors;
+  private final CounterDataPoint requests;
+  private final CounterDataPoint errors;
   private final Histogram duration;
   private final Counter feedback;
+
+  /**
+   * The {@code model_request_duration_seconds} series of each endpoint, by status - 100: looked up
+   * once, not through {@code labelValues} (a map lookup with a new key list) on every request.
+   */
+  private final Map<String, AtomicReferenceArray<DistributionDataPoint>> durations =
+      new ConcurrentHashMap<>();
 
   private ModelMetrics(
       String version, Counter requests, Counter errors, Histogram duration, Counter feedback) {
     this.version = version;
-    this.requests = requests;
-    this.errors = errors;
+    this.requests = requests.labelValues(version);
+    this.errors = errors.labelValues(version);
     this.duration = duration;
     this.feedback = feedback;
   }
@@ -121,6 +133,8 @@ public final class ModelMetrics {
             .classicOnly()
             .classicUpperBounds(LATENCY_BUCKETS)
             .labelNames("version", "endpoint", "status")
+            // Exemplars need a tracing span, which this server never has: no sampling per request.
+            .withoutExemplars()
             .register(registry);
     Info info =
         Info.builder()
@@ -135,8 +149,6 @@ public final class ModelMetrics {
             .help("Labels sent to /feedback by outcome (accepted or why refused)")
             .labelNames("version", "outcome")
             .register(registry);
-    requests.labelValues(version);
-    errors.labelValues(version);
     for (String outcome : FEEDBACK_OUTCOMES) {
       feedback.labelValues(version, outcome);
     }
@@ -201,13 +213,13 @@ public final class ModelMetrics {
 
   /** Counts a prediction that succeeded. */
   public void predictionServed() {
-    requests.labelValues(version).inc();
+    requests.inc();
   }
 
   /** Counts a prediction that failed on the server side. */
   public void predictionFailed() {
-    requests.labelValues(version).inc();
-    errors.labelValues(version).inc();
+    requests.inc();
+    errors.inc();
   }
 
   /**
@@ -224,6 +236,21 @@ public final class ModelMetrics {
 
   /** Observes one HTTP request; {@code endpoint} is a route name, never the raw path. */
   public void observeHttp(String endpoint, int status, double seconds) {
-    duration.labelValues(version, endpoint, Integer.toString(status)).observe(seconds);
+    AtomicReferenceArray<DistributionDataPoint> byStatus = durations.get(endpoint);
+    if (byStatus == null) {
+      byStatus = durations.computeIfAbsent(endpoint, e -> new AtomicReferenceArray<>(500));
+    }
+    int index = status - 100;
+    if (index < 0 || index >= byStatus.length()) {
+      duration.labelValues(version, endpoint, Integer.toString(status)).observe(seconds);
+      return;
+    }
+    DistributionDataPoint series = byStatus.get(index);
+    if (series == null) {
+      // Two threads may both get here: labelValues hands both the same series.
+      series = duration.labelValues(version, endpoint, Integer.toString(status));
+      byStatus.set(index, series);
+    }
+    series.observe(seconds);
   }
 }

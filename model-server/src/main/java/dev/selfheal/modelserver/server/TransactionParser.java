@@ -1,5 +1,7 @@
 package dev.selfheal.modelserver.server;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.runtime.http.HttpError;
@@ -11,6 +13,13 @@ import java.io.IOException;
 /**
  * Turns a JSON object into a {@link Transaction}. Type errors are caught here, ranges by the record
  * itself; either way the exception names the JSON field.
+ *
+ * <p>A body reads in one pass with the streaming parser when it is the plain case (an object with
+ * every field present and of its usual JSON type, unknown fields skipped); anything else (bad JSON,
+ * a duplicate key, trailing tokens, a null, a wrong type, a number of an unusual form) is read
+ * again through the tree and {@link #fromNode}, which decides as it always did. Both ways run the
+ * same parser with the same limits, so a body that the streaming pass takes gives the same
+ * transaction either way, and every refusal has the tree's message.
  */
 public final class TransactionParser {
   private final ObjectMapper json;
@@ -22,7 +31,125 @@ public final class TransactionParser {
 
   /** Parses a request body holding one transaction object. */
   public Transaction parse(byte[] body) throws IOException {
+    Fields fields = stream(body);
+    if (fields != null) {
+      return fields.transaction();
+    }
     return fromNode(json.readTree(body));
+  }
+
+  /**
+   * The fields of a plain body read in one streaming pass, or null when the body is anything but
+   * the plain case (then the tree decides).
+   */
+  Fields stream(byte[] body) {
+    try (JsonParser parser = json.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Fields fields = new Fields();
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        if (!fields.read(parser.currentName(), parser)) {
+          return null;
+        }
+      }
+      if (token != JsonToken.END_OBJECT || parser.nextToken() != null || !fields.complete()) {
+        return null;
+      }
+      return fields;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The six fields as the streaming pass found them. */
+  static final class Fields {
+    private double amount;
+    private int hour;
+    private double distance;
+    private int transactions;
+    private String category;
+    private boolean cardPresent;
+    private int seen;
+
+    /** Reads the value of {@code name}; false when it is not of the plain form. */
+    private boolean read(String name, JsonParser parser) throws IOException {
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "amount" -> {
+          amount = number(parser, value);
+          return mark(1) && Double.isFinite(amount);
+        }
+        case "hour" -> {
+          return value == JsonToken.VALUE_NUMBER_INT
+              && parser.getNumberType() == JsonParser.NumberType.INT
+              && setHour(parser.getIntValue())
+              && mark(2);
+        }
+        case "distance_from_home_km" -> {
+          distance = number(parser, value);
+          return mark(4) && Double.isFinite(distance);
+        }
+        case "transactions_last_24h" -> {
+          return value == JsonToken.VALUE_NUMBER_INT
+              && parser.getNumberType() == JsonParser.NumberType.INT
+              && setTransactions(parser.getIntValue())
+              && mark(8);
+        }
+        case "merchant_category" -> {
+          category = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+          return category != null && mark(16);
+        }
+        case "card_present" -> {
+          cardPresent = value == JsonToken.VALUE_TRUE;
+          return (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) && mark(32);
+        }
+        default -> {
+          // Ignored, as the tree ignores it; skipping still checks its syntax and limits.
+          parser.skipChildren();
+          return true;
+        }
+      }
+    }
+
+    /** A JSON number as the tree's node would give it, or NaN when it is not of the plain form. */
+    private static double number(JsonParser parser, JsonToken value) throws IOException {
+      if (value == JsonToken.VALUE_NUMBER_FLOAT
+          && parser.getNumberType() == JsonParser.NumberType.DOUBLE) {
+        return parser.getDoubleValue();
+      }
+      if (value == JsonToken.VALUE_NUMBER_INT
+          && parser.getNumberType() == JsonParser.NumberType.INT) {
+        return parser.getIntValue();
+      }
+      return Double.NaN;
+    }
+
+    private boolean setHour(int value) {
+      hour = value;
+      return true;
+    }
+
+    private boolean setTransactions(int value) {
+      transactions = value;
+      return true;
+    }
+
+    private boolean mark(int bit) {
+      seen |= bit;
+      return true;
+    }
+
+    private boolean complete() {
+      return seen == 63;
+    }
+
+    /** The transaction, checked in the order {@link #fromNode} checks it. */
+    Transaction transaction() {
+      MerchantCategory merchant = MerchantCategory.fromJson(category);
+      return new Transaction(amount, hour, distance, transactions, merchant, cardPresent);
+    }
   }
 
   /** Maps an already-parsed JSON object. */

@@ -52,7 +52,16 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private final AtomicBoolean shed = new AtomicBoolean();
   private volatile boolean headStarted;
   private int open;
+  // The one deadline of the connection (header, idle or linger) and what runs when it passes; the
+  // timer task checks it when it fires (see arm).
+  private Runnable action;
+  private long deadline;
   private ScheduledFuture<?> timer;
+  private long timerAt;
+  // Made once: a method reference is a new object each time it is evaluated.
+  private final Runnable headerDeadline = this::headerDeadlinePassed;
+  private final Runnable closeNow = this::close;
+  private final Runnable fired = this::timerFired;
   private RequestFlow flow;
   private boolean inputShutdown;
 
@@ -85,7 +94,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     this.ctx = context;
     context.channel().attr(KEY).set(this);
     // The connection is open: its first request head is due within the header deadline.
-    arm(headerNanos, this::headerDeadlinePassed);
+    arm(headerNanos, headerDeadline);
   }
 
   @Override
@@ -97,7 +106,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (state == State.IDLE) {
       headSince = System.nanoTime();
       state = State.HEAD;
-      arm(headerNanos, this::headerDeadlinePassed);
+      arm(headerNanos, headerDeadline);
     }
     headStarted = true;
     context.fireChannelRead(msg);
@@ -122,7 +131,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext context) {
-    cancel();
+    stopTimer();
     context.fireChannelInactive();
   }
 
@@ -144,7 +153,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     observe("UNKNOWN", answer.status());
     ctx.writeAndFlush(Unpooled.wrappedBuffer(answer.bytes()))
         .addListener((ChannelFutureListener) f -> close());
-    arm(LINGER.toNanos(), this::close);
+    arm(LINGER.toNanos(), closeNow);
   }
 
   /** A request head has arrived (called by the server for every request). */
@@ -153,6 +162,24 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     headStarted = false;
     if (state != State.CLOSING) {
       state = State.REQUEST;
+      cancel();
+    }
+  }
+
+  /**
+   * Starts the body deadline of the request in progress: {@code task} runs on the event loop once
+   * {@code nanos} have passed, unless {@link #bodyDone} comes first. It is the connection's one
+   * deadline, so it costs no timer of its own.
+   */
+  void bodyDeadline(long nanos, Runnable task) {
+    if (state == State.REQUEST) {
+      arm(nanos, task);
+    }
+  }
+
+  /** The body that {@code task} was waiting for has arrived, or the request was answered. */
+  void bodyDone(Runnable task) {
+    if (action == task) {
       cancel();
     }
   }
@@ -166,7 +193,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (open == 0 && state == State.REQUEST) {
       idleSince = System.nanoTime();
       state = State.IDLE;
-      arm(idleNanos, this::close);
+      arm(idleNanos, closeNow);
     }
     if (inputShutdown && open == 0 && (flow == null || !flow.holding())) {
       closeAfterWrites();
@@ -178,7 +205,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     state = State.CLOSING;
     cancel();
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
-    arm(LINGER.toNanos(), this::close);
+    arm(LINGER.toNanos(), closeNow);
   }
 
   /**
@@ -234,7 +261,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private void shutdownAndLinger() {
     if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
       duplex.shutdownOutput();
-      arm(LINGER.toNanos(), this::close);
+      arm(LINGER.toNanos(), closeNow);
     } else {
       close();
     }
@@ -297,7 +324,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   /** Closes the connection now. */
   void close() {
-    cancel();
+    stopTimer();
     ctx.close();
   }
 
@@ -310,12 +337,57 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         .addListener((ChannelFutureListener) f -> lingerClose());
   }
 
-  private void arm(long nanos, Runnable action) {
-    cancel();
-    timer = ctx.executor().schedule(action, nanos, TimeUnit.NANOSECONDS);
+  /**
+   * Runs {@code task} once {@code nanos} have passed, unless re-armed or cancelled first. A
+   * keep-alive connection moves between deadlines on every request (idle, then header, then none),
+   * so re-arming only notes the new deadline: the timer task already scheduled fires no later than
+   * the header deadline would, looks at the deadline then, and schedules itself again for what is
+   * left. The timer queue is touched about once per header timeout per connection, not twice per
+   * request.
+   */
+  private void arm(long nanos, Runnable task) {
+    long now = System.nanoTime();
+    action = task;
+    deadline = now + nanos;
+    if (timer != null && timerAt - deadline <= 0) {
+      return;
+    }
+    stopTimer();
+    action = task;
+    schedule(now);
   }
 
+  /** The deadline is off; the timer task, if scheduled, finds nothing to do when it fires. */
   private void cancel() {
+    action = null;
+  }
+
+  private void schedule(long now) {
+    // At most a header timeout ahead, so that re-arming for a header deadline never needs an
+    // earlier timer.
+    long at = deadline - now <= headerNanos ? deadline : now + headerNanos;
+    timerAt = at;
+    timer = ctx.executor().schedule(fired, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+  }
+
+  private void timerFired() {
+    timer = null;
+    Runnable due = action;
+    if (due == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (deadline - now > 0) {
+      schedule(now);
+      return;
+    }
+    action = null;
+    due.run();
+  }
+
+  /** Cancels the deadline and takes the timer task off the queue (the connection is done). */
+  private void stopTimer() {
+    action = null;
     if (timer != null) {
       timer.cancel(false);
       timer = null;

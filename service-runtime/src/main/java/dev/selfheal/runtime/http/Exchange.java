@@ -1,8 +1,12 @@
 package dev.selfheal.runtime.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,9 +22,14 @@ import org.slf4j.LoggerFactory;
  * reads the body without blocking under the size limit and the body deadline, runs the handler
  * where its route says, and writes the reply or the mapped error exactly once.
  */
-final class Exchange {
+final class Exchange implements Handler<Void> {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
   private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+  private static final byte[] NO_BODY = new byte[0];
+
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final Handler<Throwable> BROKEN_OFF =
+      e -> LOG.debug("Request broken off: {}", e.toString());
 
   private final HttpService.Shared shared;
   private final HttpServerRequest request;
@@ -30,6 +39,7 @@ final class Exchange {
   private String routeName = "unmatched";
   private Buffer body;
   private long timer = -1;
+  private Runnable bodyTimeout;
   private boolean answered;
   private volatile boolean bodyComplete;
   private boolean chunked;
@@ -53,9 +63,10 @@ final class Exchange {
       guard.headArrived();
     }
     HttpServerResponse response = request.response();
-    response.endHandler(v -> finish());
-    response.closeHandler(v -> finish());
-    request.exceptionHandler(e -> LOG.debug("Request broken off: {}", e.toString()));
+    // handle(Void): the answer was written or the connection closed.
+    response.endHandler(this);
+    response.closeHandler(this);
+    request.exceptionHandler(BROKEN_OFF);
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     // A request without a body is complete already: an early error keeps the connection open.
     chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
@@ -71,6 +82,12 @@ final class Exchange {
     } catch (HttpError e) {
       fail(e);
     }
+  }
+
+  /** The answer was written, or the connection closed before it was. */
+  @Override
+  public void handle(Void ignored) {
+    finish();
   }
 
   private void checkHead(Route route, int limit) {
@@ -92,21 +109,20 @@ final class Exchange {
       dispatch(match);
       return;
     }
+    if (bodyComplete) {
+      // No body announced (no Content-Length, or 0, and no chunking): the decoder delivers the end
+      // of the request right behind its head, so there is no body to wait for or to hold.
+      request.endHandler(v -> dispatch(match));
+      return;
+    }
     body = Buffer.buffer();
     Vertx vertx = shared.vertx();
-    timer =
-        vertx.setTimer(
-            shared.limits().bodyTimeout().toMillis(),
-            id ->
-                fail(
-                    new HttpError(
-                        408,
-                        "request_timeout",
-                        "body",
-                        "request body not complete within "
-                            + shared.limits().bodyTimeout().toMillis()
-                            + " ms",
-                        Map.of())));
+    if (guard != null) {
+      bodyTimeout = this::bodyDeadlinePassed;
+      guard.bodyDeadline(shared.limits().bodyTimeout().toNanos(), bodyTimeout);
+    } else {
+      timer = vertx.setTimer(shared.limits().bodyTimeout().toMillis(), id -> bodyDeadlinePassed());
+    }
     request.handler(
         chunk -> {
           if (answered) {
@@ -120,7 +136,7 @@ final class Exchange {
         });
     request.endHandler(
         v -> {
-          vertx.cancelTimer(timer);
+          cancelBodyDeadline();
           bodyComplete = true;
           if (!answered) {
             dispatch(match);
@@ -128,8 +144,27 @@ final class Exchange {
         });
   }
 
+  private void bodyDeadlinePassed() {
+    fail(
+        new HttpError(
+            408,
+            "request_timeout",
+            "body",
+            "request body not complete within " + shared.limits().bodyTimeout().toMillis() + " ms",
+            Map.of()));
+  }
+
+  private void cancelBodyDeadline() {
+    if (bodyTimeout != null) {
+      guard.bodyDone(bodyTimeout);
+    }
+    if (timer >= 0) {
+      shared.vertx().cancelTimer(timer);
+    }
+  }
+
   private void dispatch(Routes.Match match) {
-    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    byte[] bytes = body == null ? NO_BODY : body.getBytes();
     body = null;
     Request call =
         new Request(
@@ -187,21 +222,28 @@ final class Exchange {
   }
 
   private void send(Reply reply, boolean closeAfter) {
-    byte[] bytes;
+    ByteBuf bytes;
     String type;
     try {
-      bytes = reply.bytes() != null ? reply.bytes() : shared.json().writeValueAsBytes(reply.json());
+      // The answer's own bytes (encoded for it, or a body its handler no longer changes):
+      // wrapped, not copied.
+      bytes =
+          Unpooled.wrappedBuffer(
+              reply.bytes() != null
+                  ? reply.bytes()
+                  : shared.json().writeValueAsBytes(reply.json()));
       type = reply.bytes() != null ? reply.contentType() : "application/json";
     } catch (Exception e) {
       LOG.error("Could not encode the answer to {} {}", request.method(), request.path(), e);
       bytes =
-          "{\"error\":\"internal server error\",\"code\":\"internal_error\",\"status\":500}"
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          Unpooled.wrappedBuffer(
+              "{\"error\":\"internal server error\",\"code\":\"internal_error\",\"status\":500}"
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       type = "application/json";
       reply = Reply.json(500, null);
     }
     Reply answer = reply;
-    byte[] payload = bytes;
+    ByteBuf payload = bytes;
     String contentType = type;
     if (Vertx.currentContext() == context) {
       write(answer, payload, contentType, closeAfter);
@@ -217,15 +259,13 @@ final class Exchange {
     }
   }
 
-  private void write(Reply reply, byte[] bytes, String contentType, boolean closeAfter) {
+  private void write(Reply reply, ByteBuf bytes, String contentType, boolean closeAfter) {
     HttpServerResponse response = request.response();
     if (answered || response.ended() || response.closed()) {
       return;
     }
     answered = true;
-    if (timer >= 0) {
-      shared.vertx().cancelTimer(timer);
-    }
+    cancelBodyDeadline();
     // A chunked request may also have carried a Content-Length, which the decoder drops (the
     // chunking wins): a proxy in front that read the other length would see a different request
     // boundary, so nothing more is read from this connection (RFC 9112, 6.3).
@@ -234,20 +274,21 @@ final class Exchange {
     boolean close =
         closeAfter || chunked || (shared.draining() && (guard == null || !guard.moreWaiting()));
     response.setStatusCode(reply.status());
-    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
-    reply.headers().forEach(response::putHeader);
+    response.putHeader(
+        HttpHeaders.CONTENT_TYPE, "application/json".equals(contentType) ? JSON : contentType);
+    if (!reply.headers().isEmpty()) {
+      reply.headers().forEach(response::putHeader);
+    }
     if (close) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     shared.observer().observe(request.method().name(), routeName, reply.status(), seconds());
-    response
-        .end(Buffer.buffer(bytes))
-        .onComplete(
-            done -> {
-              if (close && guard != null) {
-                guard.lingerClose();
-              }
-            });
+    Buffer payload = BufferImpl.buffer(bytes);
+    if (close && guard != null) {
+      response.end(payload).onComplete(done -> guard.lingerClose());
+    } else {
+      response.end(payload);
+    }
   }
 
   private double seconds() {
@@ -259,9 +300,7 @@ final class Exchange {
       return;
     }
     finished = true;
-    if (timer >= 0) {
-      shared.vertx().cancelTimer(timer);
-    }
+    cancelBodyDeadline();
     if (guard != null) {
       guard.requestFinished();
     }

@@ -55,12 +55,14 @@ public final class Routes {
    */
   Match match(String method, String path) {
     Map<String, Route> byMethod = exact.get(path);
-    TreeSet<String> allowed = new TreeSet<>();
     if (byMethod != null) {
       Route route = byMethod.get(method);
       if (route != null) {
         return new Match(route, Map.of());
       }
+    }
+    TreeSet<String> allowed = new TreeSet<>();
+    if (byMethod != null) {
       allowed.addAll(byMethod.keySet());
     }
     for (Route route : templated) {
