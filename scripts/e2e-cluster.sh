@@ -3,7 +3,8 @@
 # pass/fail summary with timings:
 # build and load both images, deploy v1 (3/3 ready, 3 endpoints), deploy the faulty v2 (watch restarts and unready
 # pods), roll back (3 ready v1 pods, 3 endpoints, MODEL_VERSION v1.0), and optionally install the Prometheus chart
-# and wait for the model-health alerts, or let the rollback controller undo v2 on its own.
+# and wait for the model-health alerts, or let the rollback controller undo v2 on its own; with both, re-apply v2
+# (the controller must not fight it) and refuse its patch for a while (it must retry once allowed again).
 #
 # It never creates or deletes clusters: start one first (`kind create cluster`, `minikube start` or
 # `scripts/local-cluster.sh up`). With --all it also runs the bonus experiment and Exercise 5, and --record FILE
@@ -57,7 +58,10 @@ Options:
   --with-prometheus          also install prometheus-community/prometheus (chart 29.x) with
                              k8s/prometheus-values.yaml and wait for the model-health alerts
   --with-rollback-controller also deploy k8s/rollback-controller.yaml and let it undo v2 on its own
-                             instead of running `kubectl rollout undo`
+                             instead of running `kubectl rollout undo`; with --with-prometheus, then
+                             re-apply v2 (the controller must not roll it back again: one RollbackWithheld
+                             Event) and take `patch` from its Role for a while (the refused rollback is
+                             retried once the Role is back; the Role is always put back)
   --with-bonus               also run the bonus experiment (scale to 2, /tmp/unready, /tmp/unhealthy, v2 over 2)
   --with-recommender         also run Exercise 5 (recommender, Redis, the loader Job, taking both dependencies away)
   --all                      everything: the above four options
@@ -800,13 +804,18 @@ step_reapply_v2_no_fight() {
 }
 
 # The controller's own counters, through the API server's proxy to its Service (the acting instance only).
-controller_metric() { # NAME{LABELS} -> its value, 0 when absent
-  local body
+controller_metric() { # NAME{LABELS} -> its value as a whole number, 0 when absent
+  local body line value
   body="$(kubectl get --raw "/api/v1/namespaces/default/services/rollback-controller:http/proxy/metrics" 2>/dev/null)" \
     || { echo 0; return 0; }
-  local value
-  value="$(printf '%s\n' "$body" | grep -F "$1 " | head -1 | sed 's/.* //')"
-  echo "${value%.*}"
+  while IFS= read -r line; do
+    if [[ "$line" == "$1 "* ]]; then
+      value="${line##* }"
+      echo "${value%.*}"
+      return 0
+    fi
+  done <<<"$body"
+  echo 0
 }
 
 patch_failures() { controller_metric 'rollback_controller_rollback_failures_total{reason="patch_failed"}'; }
@@ -862,7 +871,7 @@ step_refused_then_retried() {
     template_is_v2 || { echo "the template changed while the controller could not patch it: $(template_version)" >&2; return 1; }
     log "the controller's log since the mark was cleared:"
     kubectl -n default logs deployment/rollback-controller --since="$((SECONDS - cleared + 5))s" 2>/dev/null \
-      | grep -e "Answering 503" -e "patch failed" -e "HTTP 403" -e "RollbackWithheld" -e "Rolled back" | tail -8 || true
+      | grep -e "Answering 503" -e "patch failed" -e "HTTP 403" -e "RollbackWithheld" -e "Rolled back" | head -20 || true
   fi
   run kubectl apply -f "$ROOT/k8s/rollback-controller.yaml"
   local restored=$SECONDS
@@ -1057,6 +1066,7 @@ dump_diagnostics() {
   done
   if $with_controller; then
     diagnose "logs of the rollback controller" kubectl -n default logs deployment/rollback-controller --tail=200
+    diagnose "the rollback controller's Role" kubectl -n default get role rollback-controller -o yaml
   fi
   if $with_prometheus; then
     diagnose "pods in $monitoring_ns" kubectl -n "$monitoring_ns" get pods -o wide
@@ -1241,6 +1251,9 @@ main() {
   if $with_prometheus; then
     step "alert ModelDegraded resolves after the rollback" step_prometheus_resolved
   fi
+  if $with_controller && $with_prometheus; then
+    controller_no_fight_steps ""
+  fi
   $with_bonus && bonus_steps
   $with_recommender && recommender_steps
   $failed && exit "$EXIT_FAILED"
@@ -1282,11 +1295,17 @@ run_whole_lab() {
   step "exercise 4: the rollback controller undoes v2 on its own; 3 v1 pods ready" step_rollback
   step "exercise 4: recovered: MODEL_VERSION v1.0, 3 endpoints" step_verify_recovery
   step "exercise 4: alert ModelDegraded resolves after the rollback" step_prometheus_resolved
-  step "exercise 4: v2 re-applied; the controller does not fight it (one RollbackWithheld Event, v2 stays)" \
-    step_reapply_v2_no_fight
-  step "exercise 4: patch taken from its Role, mark cleared: refused (403, 503 to Alertmanager); Role restored, v1 back" \
-    step_refused_then_retried
+  controller_no_fight_steps "exercise 4: "
   recommender_steps
+}
+
+# After the controller's rollback of v2 (with Prometheus's alerts): it does not fight a re-apply of v2, and a
+# rollback refused for a while (its Role without `patch`) happens once the Role is back.
+controller_no_fight_steps() { # PREFIX of the step names
+  step "${1}v2 re-applied; the controller does not fight it (one RollbackWithheld Event, v2 stays)" \
+    step_reapply_v2_no_fight
+  step "${1}patch taken from its Role, mark cleared: refused (403, 503 to Alertmanager); Role restored, v1 back" \
+    step_refused_then_retried
 }
 
 step_rollback_manual() { with_controller=false step_rollback; }
