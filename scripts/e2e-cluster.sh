@@ -750,6 +750,7 @@ step_prometheus_resolved() {
 # and a rollback refused by a transient cause (a Role without `patch`) happens once the cause is gone.
 
 bad_mark="rollback.selfheal.dev/bad-revision"
+cooldown_override="rollback.selfheal.dev/cooldown-seconds"
 controller_sa="system:serviceaccount:default:rollback-controller"
 
 # withheld_events: "count message" of each RollbackWithheld Event on the model-server Deployment, one a line.
@@ -857,6 +858,11 @@ step_refused_then_retried() {
     patch_failures >"$work/patch-failures-before"
     answered_503 >"$work/answered-503-before"
   fi
+  # Exercise 4's rollback was a few minutes ago, inside the lab's COOLDOWN_SECONDS (600 s): without this, the
+  # controller would decide `cooldown` and not try. The Deployment's own override (docs/rollback-controller.md);
+  # the rollback's patch takes it away again with the rest of v2's annotations, as `kubectl rollout undo` does.
+  [ "$mode" = "dry-run" ] || touch "$work/cooldown-overridden"
+  run kubectl -n "$namespace" annotate deployment model-server "$cooldown_override=0" --overwrite
   local rs="<v2 ReplicaSet>" cleared
   [ "$mode" = "dry-run" ] || rs="$(v2_replicaset)"
   [ -n "$rs" ] || { echo "no v2 ReplicaSet of model-server found" >&2; return 1; }
@@ -880,10 +886,19 @@ step_refused_then_retried() {
   wait_until "the controller has retried and put MODEL_VERSION v1.0 back in the Deployment" template_is_v1
   [ "$mode" = "dry-run" ] || observe ex4-retry-patch "$((SECONDS - restored)) s"
   wait_until "3 v1 pods are ready, no v2 pod is left and the Service has 3 endpoints" healthy_v1
-  [ "$mode" = "dry-run" ] && return 0
+  [ "$mode" = "dry-run" ] && { echo "+ (remove $cooldown_override from the Deployment if the rollback left it)"; return 0; }
   observe ex4-retry-recovered "$((SECONDS - restored)) s"
   log "the controller's Event: $(k get events --field-selector reason=RolledBack,involvedObject.name=model-server \
     -o jsonpath='{.items[-1:].message}' 2>/dev/null)"
+  remove_cooldown_override
+  rm -f "$work/cooldown-overridden"
+}
+
+# The cooldown override, if it is still on the Deployment (the rollback's patch normally takes it away).
+remove_cooldown_override() {
+  local value
+  value="$(k get deployment model-server -o "jsonpath={.metadata.annotations.${cooldown_override//./\\.}}" 2>/dev/null)" || return 0
+  [ -z "$value" ] || k annotate deployment model-server "$cooldown_override-" >/dev/null
 }
 
 # The bonus experiment: two pods, one made unready from inside, the other unhealthy, then v2 over the two.
@@ -1152,6 +1167,9 @@ cleanup() {
     log "restoring the rollback controller's Role from k8s/rollback-controller.yaml"
     kubectl apply -f "$ROOT/k8s/rollback-controller.yaml" >/dev/null 2>&1 \
       || echo "e2e-cluster: could not restore the Role rollback-controller: kubectl apply -f k8s/rollback-controller.yaml" >&2
+  fi
+  if [ "$mode" = "run" ] && [ -n "$work" ] && [ -f "$work/cooldown-overridden" ]; then
+    remove_cooldown_override || echo "e2e-cluster: could not remove $cooldown_override from deployment/model-server" >&2
   fi
   if [ "$mode" = "run" ] && ! $keep && [ -n "$work" ]; then
     if [ -f "$work/created-model-server" ]; then

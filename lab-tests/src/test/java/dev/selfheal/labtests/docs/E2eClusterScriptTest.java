@@ -676,6 +676,8 @@ class E2eClusterScriptTest {
                 + ROLE_WITHOUT_PATCH,
             "+ (wait up to 300s until the controller's ServiceAccount may no longer patch"
                 + " Deployments)",
+            "+ kubectl -n default annotate deployment model-server"
+                + " rollback.selfheal.dev/cooldown-seconds=0 --overwrite",
             "+ kubectl -n default annotate rs <v2 ReplicaSet> rollback.selfheal.dev/bad-revision-",
             "+ (wait up to 300s until the controller's rollback patch is refused (403): 503 with"
                 + " Retry-After to Alertmanager, or"
@@ -685,7 +687,9 @@ class E2eClusterScriptTest {
             "+ (wait up to 300s until the controller has retried and put MODEL_VERSION v1.0 back in"
                 + " the Deployment)",
             "+ (wait up to 300s until 3 v1 pods are ready, no v2 pod is left and the Service has 3"
-                + " endpoints)");
+                + " endpoints)",
+            "+ (remove rollback.selfheal.dev/cooldown-seconds from the Deployment if the rollback"
+                + " left it)");
     assertThat(recordedCalls()).containsOnly("kubectl config current-context");
   }
 
@@ -731,12 +735,13 @@ class E2eClusterScriptTest {
     Files.writeString(state.resolve("v2-applies"), "0");
     Files.writeString(state.resolve("mark"), "set");
     Files.writeString(state.resolve("refused"), "0");
+    Files.writeString(state.resolve("cooldown"), "");
     shim(
         "kubectl",
         """
         s='%s'
         release=$(cat "$s/release"); role=$(cat "$s/role"); mark=$(cat "$s/mark")
-        applies=$(cat "$s/v2-applies")
+        applies=$(cat "$s/v2-applies"); cooldown=$(cat "$s/cooldown")
         case "$*" in
           "config current-context") echo kind-kind ;;
           *"delete deployment model-server"*) echo none > "$s/release" ;;
@@ -749,9 +754,15 @@ class E2eClusterScriptTest {
             if [ "$role" = narrow ]; then echo no; exit 1; fi; echo yes ;;
           *"auth can-i"*) echo yes ;;
           *"annotate rs model-server-b rollback.selfheal.dev/bad-revision-"*) echo cleared > "$s/mark" ;;
+          *"annotate deployment model-server rollback.selfheal.dev/cooldown-seconds=0 --overwrite")
+            echo 0 > "$s/cooldown" ;;
+          *"annotate deployment model-server rollback.selfheal.dev/cooldown-seconds-") : > "$s/cooldown" ;;
+          *"get deployment model-server -o jsonpath={.metadata.annotations.rollback"*) echo "$cooldown" ;;
           *"get rs -l app=model-server,version=v2"*) echo model-server-b ;;
           *"get --raw"*"/proxy/metrics"*)
-            if %s && [ "$role" = narrow ] && [ "$mark" = cleared ]; then echo 1 > "$s/refused"; fi
+            if %s && [ "$role" = narrow ] && [ "$mark" = cleared ] && [ "$cooldown" = 0 ]; then
+              echo 1 > "$s/refused"
+            fi
             echo 'rollback_controller_rollback_failures_total{reason="conflict"} 0.0'
             echo 'rollback_controller_rollback_failures_total{reason="patch_failed"} '"$(cat "$s/refused").0" ;;
           *"logs deployment/rollback-controller"*)
@@ -759,10 +770,11 @@ class E2eClusterScriptTest {
           *"port-forward"*) exec sleep 30 ;;
           *'"MODEL_VERSION")].value}'*)
             # The controller: it rolls v2 back, except when its mark says v2 was re-applied on purpose,
-            # or while its Role lacks patch.
+            # within its cooldown, or while its Role lacks patch. Its patch replaces the Deployment's
+            # annotations, the cooldown override with them.
             if [ "$release" = v2 ]; then
-              if [ "$applies" = 1 ] || { [ "$mark" = cleared ] && [ "$role" = full ]; }; then
-                echo v1 > "$s/release"; release=v1
+              if [ "$applies" = 1 ] || { [ "$mark" = cleared ] && [ "$role" = full ] && [ "$cooldown" = 0 ]; }; then
+                echo v1 > "$s/release"; release=v1; : > "$s/cooldown"
               fi
             fi
             if [ "$release" = v2 ]; then echo v2.0; else echo v1.0; fi ;;
@@ -838,6 +850,11 @@ class E2eClusterScriptTest {
     assertThat(result.stdout()).doesNotContain("restoring the rollback controller's Role");
     assertThat(calls)
         .contains(
+            "kubectl -n default annotate deployment model-server"
+                + " rollback.selfheal.dev/cooldown-seconds=0 --overwrite")
+        .noneMatch(call -> call.endsWith("rollback.selfheal.dev/cooldown-seconds-"));
+    assertThat(calls)
+        .contains(
             "kubectl auth can-i patch leases.coordination.k8s.io/rollback-controller -n default"
                 + " --as=system:serviceaccount:default:rollback-controller");
   }
@@ -864,10 +881,13 @@ class E2eClusterScriptTest {
             "kubectl -n default patch role rollback-controller --type=json -p "
                 + ROLE_WITHOUT_PATCH,
             "kubectl apply -f " + repo.resolve("k8s/rollback-controller.yaml"),
+            "kubectl -n default annotate deployment model-server"
+                + " rollback.selfheal.dev/cooldown-seconds-",
             "kubectl delete -f "
                 + repo.resolve("k8s/rollback-controller.yaml")
                 + " --ignore-not-found --wait=false");
     assertThat(Files.readString(temp.resolve("state/role")).strip()).isEqualTo("full");
+    assertThat(Files.readString(temp.resolve("state/cooldown"))).isEmpty();
   }
 
   @Test
