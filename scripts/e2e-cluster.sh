@@ -802,6 +802,12 @@ step_reapply_v2_no_fight() {
     || { echo "the Event does not name the command that clears the mark (kubectl annotate rs $rs $bad_mark-)" >&2; return 1; }
   observe ex4-reapply-events "$(withheld_count) Warning RollbackWithheld"
   [ "$(withheld_count)" -eq 1 ] || { echo "expected one RollbackWithheld Event, found $(withheld_count)" >&2; return 1; }
+  observe ex4-reapply-decisions "$(withheld_decisions alert) alert, $(withheld_decisions rollout) watch"
+}
+
+# withheld_decisions alert|rollout: the controller's decisions reapplied_bad_revision, by trigger.
+withheld_decisions() {
+  controller_metric "rollback_controller_decisions_ignored_total{reason=\"reapplied_bad_revision\",trigger=\"$1\"}"
 }
 
 # The controller's own counters, through the API server's proxy to its Service (the acting instance only).

@@ -763,6 +763,8 @@ class E2eClusterScriptTest {
             if %s && [ "$role" = narrow ] && [ "$mark" = cleared ] && [ "$cooldown" = 0 ]; then
               echo 1 > "$s/refused"
             fi
+            echo 'rollback_controller_decisions_ignored_total{reason="reapplied_bad_revision",trigger="alert"} 3.0'
+            echo 'rollback_controller_decisions_ignored_total{reason="reapplied_bad_revision",trigger="rollout"} 0.0'
             echo 'rollback_controller_rollback_failures_total{reason="conflict"} 0.0'
             echo 'rollback_controller_rollback_failures_total{reason="patch_failed"} '"$(cat "$s/refused").0" ;;
           *"logs deployment/rollback-controller"*)
@@ -832,6 +834,7 @@ class E2eClusterScriptTest {
         .containsPattern("PASS +\\d+s  patch taken from its Role, mark cleared")
         .contains("observed: ex4-reapply-template = v2.0")
         .contains("observed: ex4-reapply-events = 1 Warning RollbackWithheld")
+        .contains("observed: ex4-reapply-decisions = 3 alert, 0 watch")
         .contains("observed: ex4-refusal-seen = 1 × 503 to Alertmanager, patch_failed +1")
         .containsPattern("observed: ex4-retry-patch = \\d+ s")
         .contains("15 of 15 steps passed")
