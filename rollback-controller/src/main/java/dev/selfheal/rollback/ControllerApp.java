@@ -86,7 +86,9 @@ public final class ControllerApp implements AutoCloseable {
                 config.alertNames(),
                 config.cooldown(),
                 config.maxRollbacksPerHour(),
-                config.rolloutWindow()));
+                config.maxRollbacksPerDeploymentPerHour(),
+                config.rolloutWindow(),
+                config.dryRun()));
     RollbackExecutor executor =
         new RollbackExecutor(client, metrics, config.dryRun(), config.identity(), listener);
     ClusterReader reader = new ClusterReader(client);

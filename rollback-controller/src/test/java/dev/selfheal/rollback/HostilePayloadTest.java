@@ -126,6 +126,29 @@ class HostilePayloadTest {
   }
 
   @Test
+  void emptyOrPathLikePodLabelsNeverReachTheApiServerAndTheBatchGoesOn() throws Exception {
+    // pod="" used to be looked up as the pod named "" (HTTP 500, the rest of the batch skipped);
+    // pod="a/b" and "../.." next to a deployment label went into the request path as they were.
+    ObjectNode root = (ObjectNode) JSON.readTree(Webhooks.firing(Instant.now()));
+    ArrayNode alerts = (ArrayNode) root.path("alerts");
+    ObjectNode emptyPod = (ObjectNode) alerts.get(0);
+    ((ObjectNode) emptyPod.path("labels")).put("pod", "");
+    for (String pod : new String[] {"%2e%2e", "../..", "a/b"}) {
+      ObjectNode broken = emptyPod.deepCopy();
+      ((ObjectNode) broken.path("labels")).put("pod", pod);
+      alerts.insert(0, broken);
+    }
+
+    HttpResponse<String> response = Webhooks.post(app.port(), root.toString(), AUTH);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("alerts[0].labels.pod", "alerts[1].labels.pod", "alerts[2].labels.pod")
+        .contains("\"decision\":\"rollback\"");
+    assertThat(image()).isEqualTo("model-server:v1");
+  }
+
+  @Test
   void labelValuesCannotForgeLogLines() throws Exception {
     String body =
         Webhooks.payload(

@@ -235,6 +235,130 @@ class SafetyScenariosTest {
     settle();
   }
 
+  /** A person or a GitOps tool applies the v2 manifest again: the old v2 ReplicaSet is re-used. */
+  private void reapplyV2() {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getSpec().setTemplate(Fixtures.template("v2"));
+              return d;
+            });
+    settle();
+  }
+
+  private List<Event> withheldEvents() {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "RollbackWithheld".equals(e.getReason()))
+        .toList();
+  }
+
+  /** {@code kubectl annotate rs <name> rollback.selfheal.dev/bad-revision-}. */
+  private void clearMark(String replicaSet) {
+    client
+        .apps()
+        .replicaSets()
+        .inNamespace(NS)
+        .withName(replicaSet)
+        .edit(
+            rs -> {
+              Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
+              a.remove(RollbackAnnotations.BAD_REVISION);
+              rs.getMetadata().setAnnotations(a);
+              return rs;
+            });
+  }
+
+  @Test
+  void aReappliedBadRevisionIsLeftAloneWithOneEventUntilItsMarkIsCleared() throws Exception {
+    seed();
+    start(Map.of("COOLDOWN_SECONDS", "0"));
+    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"rollback\"");
+    settle();
+    assertThat(image()).isEqualTo("model-server:v1");
+
+    reapplyV2();
+    assertThat(image()).isEqualTo("model-server:v2");
+    for (int i = 0; i < 3; i++) {
+      assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"reapplied_bad_revision\"");
+    }
+    assertThat(image()).isEqualTo("model-server:v2");
+    assertThat(rolledBackEvents()).hasSize(1);
+    assertThat(withheldEvents())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo(NAME);
+              assertThat(e.getMessage())
+                  .contains(
+                      "reapplied_bad_revision",
+                      "kubectl annotate rs "
+                          + Fixtures.RS_V2
+                          + " rollback.selfheal.dev/bad-revision-");
+            });
+
+    // The person fixed what was wrong and hands the revision back to the controller.
+    clearMark(Fixtures.RS_V2);
+    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"rollback\"");
+    assertThat(image()).isEqualTo("model-server:v1");
+    assertThat(rolledBackEvents()).hasSize(2);
+  }
+
+  @Test
+  void aGitOpsFightUsesNoCapSoAnotherDeploymentsBadReleaseStillRollsBack() throws Exception {
+    seed();
+    seedOther();
+    start(Map.of("COOLDOWN_SECONDS", "0", "MAX_ROLLBACKS_PER_HOUR", "2"));
+    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"rollback\"");
+    settle();
+    // GitOps puts v2 back three times, and v2 alerts each time.
+    for (int round = 0; round < 3; round++) {
+      reapplyV2();
+      assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"reapplied_bad_revision\"");
+    }
+    assertThat(image()).isEqualTo("model-server:v2");
+
+    String other =
+        Webhooks.payload(
+            "firing",
+            Instant.now(),
+            Map.of(
+                "alertname",
+                "ModelDegraded",
+                "namespace",
+                NS,
+                "deployment",
+                "other",
+                "pod_template_hash",
+                Fixtures.HASH_V2));
+    assertThat(Webhooks.post(app.port(), other, AUTH).body()).contains("\"decision\":\"rollback\"");
+    assertThat(rolledBackEvents()).hasSize(2);
+  }
+
+  @Test
+  void theDryRunAnnotationOfOneDeploymentPatchesNothingThere() throws Exception {
+    seed();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            d -> {
+              d.getMetadata().getAnnotations().put("rollback.selfheal.dev/dry-run", "true");
+              return d;
+            });
+    start(Map.of());
+
+    assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"dry_run\"");
+    assertThat(image()).isEqualTo("model-server:v2");
+    assertThat(rolledBackEvents()).isEmpty();
+  }
+
   @Test
   void lateAlertAfterAManualUndoDoesNotRedeployTheBadRelease() throws Exception {
     seed();
@@ -347,8 +471,13 @@ class SafetyScenariosTest {
     // Now v1 itself alerts: its predecessor is v3, recorded as bad. A human must choose.
     String answer = alert(Fixtures.HASH_V1);
     assertThat(answer).contains("\"decision\":\"ping_pong\"", "recorded as bad");
+    assertThat(alert(Fixtures.HASH_V1)).contains("\"decision\":\"ping_pong\"");
     assertThat(image()).isEqualTo("model-server:v1");
     assertThat(rolledBackEvents()).hasSize(2);
+    // A person must choose, and is told so once, on the Deployment.
+    assertThat(withheldEvents())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("ping_pong", "a human must choose"));
   }
 
   @Test
@@ -359,7 +488,9 @@ class SafetyScenariosTest {
     server
         .expect()
         .patch()
-        .withPath("/apis/apps/v1/namespaces/default/deployments/model-server")
+        .withPath(
+            "/apis/apps/v1/namespaces/default/deployments/model-server"
+                + "?fieldManager=rollback-controller")
         .andReturn(403, "{}")
         .once();
     assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"failed\"");

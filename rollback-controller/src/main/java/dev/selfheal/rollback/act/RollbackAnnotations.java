@@ -37,7 +37,7 @@ public final class RollbackAnnotations {
   public static final String LAST_ROLLBACK = "rollback.selfheal.dev/last-rollback";
 
   /** JSON record of the rollback away from this revision, on the bad ReplicaSet. */
-  public static final String BAD_REVISION = "rollback.selfheal.dev/bad-revision";
+  public static final String BAD_REVISION = Revisions.BAD_REVISION_ANNOTATION;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -3,12 +3,12 @@ package dev.selfheal.rollback.act;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.selfheal.rollback.LogSafe;
 import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
+import dev.selfheal.runtime.log.LogSafe;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -76,6 +76,27 @@ public final class RollbackExecutor {
   /** Event reason when a rollback was wanted but there is nothing to roll back to. */
   public static final String NO_HISTORY_REASON = "RollbackImpossible";
 
+  /** Event reason when a rollback was wanted and is left to a person. */
+  public static final String WITHHELD_REASON = "RollbackWithheld";
+
+  /**
+   * The field manager named on every write, as {@code kubectl} names itself: {@code kubectl get
+   * deployment -o yaml --show-managed-fields} then tells the controller's writes from a person's
+   * and a GitOps tool's.
+   */
+  public static final String FIELD_MANAGER = COMPONENT;
+
+  private static final PatchContext PATCH_JSON =
+      new PatchContext.Builder()
+          .withPatchType(PatchType.JSON)
+          .withFieldManager(FIELD_MANAGER)
+          .build();
+  private static final PatchContext PATCH_MERGE =
+      new PatchContext.Builder()
+          .withPatchType(PatchType.JSON_MERGE)
+          .withFieldManager(FIELD_MANAGER)
+          .build();
+
   private final KubernetesClient client;
   private final ControllerMetrics metrics;
   private final boolean dryRun;
@@ -118,10 +139,11 @@ public final class RollbackExecutor {
       Deployment deployment, Trigger trigger, Decision decision, Instant now, long receivedNanos) {
     String ns = deployment.getMetadata().getNamespace();
     String name = deployment.getMetadata().getName();
-    String kind = trigger.kind() == Trigger.Kind.ALERT ? "alert" : "rollout";
+    String kind = trigger.kind().label();
+    boolean dry = dryRun || decision.dryRun();
     RollbackRecord record =
-        new RollbackRecord(decision.from(), decision.to(), trigger.reason(), kind, now, dryRun);
-    if (dryRun) {
+        new RollbackRecord(decision.from(), decision.to(), trigger.reason(), kind, now, dry);
+    if (dry) {
       metrics.dryRunRollback(ns, name, trigger.reason());
       LOG.info("DRY_RUN: would roll back: {}", decision.detail());
       return Result.DRY_RUN;
@@ -133,7 +155,7 @@ public final class RollbackExecutor {
           .inNamespace(ns)
           // resource(...) rather than withName(...): the latter GETs the object before patching.
           .resource(deployment)
-          .patch(PatchContext.of(PatchType.JSON), patchFor(deployment, decision, record));
+          .patch(PATCH_JSON, patchFor(deployment, decision, record));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         metrics.failure("conflict");
@@ -169,6 +191,26 @@ public final class RollbackExecutor {
   }
 
   /**
+   * Records on the Deployment that a rollback was wanted and is left to a person (a re-applied bad
+   * revision, a target recorded as bad, a cap, an invalid annotation), with what to do.
+   *
+   * @param deployment the Deployment
+   * @param reason the decision's reason label
+   * @param detail why, and what a person can do
+   * @param now current time
+   */
+  public void reportWithheld(Deployment deployment, String reason, String detail, Instant now) {
+    if (!dryRun) {
+      recordEvent(
+          deployment,
+          "Warning",
+          WITHHELD_REASON,
+          "Rollback withheld (" + reason + "): " + detail,
+          now);
+    }
+  }
+
+  /**
    * Writes the bad-revision record onto the ReplicaSet rolled back from. A failure here leaves the
    * rollback in place: the Deployment's last-rollback annotation and this process still know.
    */
@@ -191,7 +233,7 @@ public final class RollbackExecutor {
                   .withName(decision.from().replicaSet())
                   .endMetadata()
                   .build())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+          .patch(PATCH_MERGE, patch.toString());
     } catch (KubernetesClientException e) {
       metrics.failure("mark_failed");
       LOG.warn(

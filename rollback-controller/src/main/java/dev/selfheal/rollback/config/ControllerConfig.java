@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param dryRun decide and log, never write ({@code DRY_RUN})
  * @param cooldown minimum time between two rollbacks of one Deployment ({@code COOLDOWN_SECONDS})
  * @param maxRollbacksPerHour global cap over all Deployments ({@code MAX_ROLLBACKS_PER_HOUR})
+ * @param maxRollbacksPerDeploymentPerHour cap for each Deployment ({@code
+ *     MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR})
  * @param maxBodyBytes largest accepted webhook body ({@code MAX_BODY_BYTES})
  * @param maxAlertsPerRequest most alerts accepted in one webhook request ({@code
  *     MAX_ALERTS_PER_REQUEST})
@@ -54,6 +56,7 @@ public record ControllerConfig(
     boolean dryRun,
     Duration cooldown,
     int maxRollbacksPerHour,
+    int maxRollbacksPerDeploymentPerHour,
     int maxBodyBytes,
     int maxAlertsPerRequest,
     boolean watchEnabled,
@@ -112,6 +115,9 @@ public record ControllerConfig(
     }
     require(!cooldown.isNegative(), "COOLDOWN_SECONDS must be >= 0");
     require(maxRollbacksPerHour >= 1, "MAX_ROLLBACKS_PER_HOUR must be >= 1");
+    require(
+        maxRollbacksPerDeploymentPerHour >= 1,
+        "MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR must be >= 1");
     require(maxBodyBytes >= 1024, "MAX_BODY_BYTES must be >= 1024");
     require(
         maxAlertsPerRequest >= 1 && maxAlertsPerRequest <= 10_000,
@@ -151,6 +157,7 @@ public record ControllerConfig(
         boolVar(env, "DRY_RUN", false),
         seconds(env, "COOLDOWN_SECONDS", 600),
         intVar(env, "MAX_ROLLBACKS_PER_HOUR", 3),
+        intVar(env, "MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR", 2),
         intVar(env, "MAX_BODY_BYTES", 1 << 20),
         intVar(env, "MAX_ALERTS_PER_REQUEST", 200),
         boolVar(env, "WATCH_ENABLED", true),

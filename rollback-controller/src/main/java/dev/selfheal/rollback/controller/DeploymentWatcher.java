@@ -1,9 +1,9 @@
 package dev.selfheal.rollback.controller;
 
-import dev.selfheal.rollback.LogSafe;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.observe.RolloutHealth;
+import dev.selfheal.runtime.log.LogSafe;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,6 +1,6 @@
 package dev.selfheal.rollback.controller;
 
-import dev.selfheal.rollback.LogSafe;
+import dev.selfheal.runtime.log.LogSafe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;

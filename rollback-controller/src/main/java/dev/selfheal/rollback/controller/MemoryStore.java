@@ -1,6 +1,7 @@
 package dev.selfheal.rollback.controller;
 
 import dev.selfheal.rollback.act.RollbackAnnotations;
+import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Memory;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Builds the {@link Memory} the decider needs. Durable facts come from the cluster and are read
@@ -41,6 +43,7 @@ final class MemoryStore {
   synchronized Memory memoryFor(Deployment deployment, List<ReplicaSet> replicaSets, Instant now) {
     String key = key(deployment);
     Map<String, RollbackRecord> bad = new HashMap<>(badByDeployment.getOrDefault(key, Map.of()));
+    Map<String, RollbackRecord> marked = new HashMap<>();
     RollbackRecord last = RollbackAnnotations.lastRollback(deployment).orElse(null);
     if (last != null) {
       // Covers a stop between the Deployment patch and the ReplicaSet record.
@@ -53,26 +56,41 @@ final class MemoryStore {
       Optional<RollbackRecord> mark = RollbackAnnotations.badRevision(rs);
       if (mark.isPresent()) {
         bad.put(mark.get().from().templateHash(), mark.get());
+        marked.put(mark.get().from().templateHash(), mark.get());
         last = later(last, mark.get());
       }
     }
     last = later(last, lastByDeployment.get(key));
     prune(now);
-    return new Memory(last, bad, List.copyOf(ledger.values()));
+    return new Memory(last, bad, marked, List.copyOf(ledger.values()), rollbacksOf(key));
   }
 
   /**
-   * Takes a place in the hourly ledger for a rollback at {@code time}.
+   * Takes a place in the hourly ledger for a rollback at {@code time}, if {@code caps} (the
+   * decider's rule, given every recent rollback and this Deployment's) leaves room; checked and
+   * taken under one lock.
    *
-   * @return false when {@code cap} rollbacks already happened in the last hour
+   * @return empty when the place is taken, else the decision of {@code caps}
    */
-  synchronized boolean reserve(Deployment deployment, Instant time, int cap) {
+  synchronized Optional<Decision> reserve(
+      Deployment deployment,
+      Instant time,
+      BiFunction<List<Instant>, List<Instant>, Optional<Decision>> caps) {
     prune(time);
-    if (ledger.size() >= cap) {
-      return false;
+    String key = key(deployment);
+    Optional<Decision> refused = caps.apply(List.copyOf(ledger.values()), rollbacksOf(key));
+    if (refused.isEmpty()) {
+      ledger.put(ledgerKey(key, time), time);
     }
-    ledger.put(ledgerKey(key(deployment), time), time);
-    return true;
+    return refused;
+  }
+
+  private List<Instant> rollbacksOf(String deploymentKey) {
+    String prefix = deploymentKey + "@";
+    return ledger.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   /** Gives back a place taken by {@link #reserve} for a rollback that did not happen. */

@@ -1,7 +1,7 @@
 package dev.selfheal.rollback.controller;
 
-import dev.selfheal.rollback.LogSafe;
 import dev.selfheal.rollback.act.RollbackExecutor;
+import dev.selfheal.rollback.controller.Outcome.Action;
 import dev.selfheal.rollback.decide.Decision;
 import dev.selfheal.rollback.decide.Memory;
 import dev.selfheal.rollback.decide.Reason;
@@ -11,6 +11,7 @@ import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.AlertNotification;
 import dev.selfheal.rollback.observe.ClusterReader;
+import dev.selfheal.runtime.log.LogSafe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,13 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -37,36 +34,20 @@ import org.slf4j.MDC;
  * Runs observe, decide, act for each trigger. Both triggers (webhook and watch) come through here.
  * Reads that only resolve an alert (its pod) happen without any lock; observe → decide → act for
  * one Deployment is serialised by a per-Deployment lock (striped), so two signals about the same
- * bad revision lead to one rollback while other Deployments proceed. The global hourly cap is
- * enforced by reserving a place in {@link MemoryStore}'s ledger before each patch.
+ * bad revision lead to one rollback while other Deployments proceed. The hourly caps are applied
+ * once more when the rollback takes its place in {@link MemoryStore}'s ledger, just before the
+ * patch, and leadership is checked again there: a decision taken in an earlier term is not acted
+ * on.
  *
- * <p>Before the first decision as leader, the memory of earlier rollbacks is rebuilt from the
- * cluster; until then this instance does not count as leading (webhooks get 503, readiness is
- * false). A resourceVersion conflict is answered by reading and deciding again, a bounded number of
- * times with backoff.
+ * <p>A resourceVersion conflict is answered by reading and deciding again, a bounded number of
+ * times with backoff. A decision only a person can resolve ({@link Reason#needsAPerson()}) is also
+ * told in a {@code RollbackWithheld} Event, once per Deployment generation and reason.
  */
 public final class Reconciler implements AutoCloseable {
-
-  /** The decision of a trigger that could not be decided or acted on; a retry may succeed. */
-  public static final String FAILED = "failed";
 
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final int STRIPES = 64;
   private static final int MAX_REPORTED = 10_000;
-  private static final Duration FIRST_RESTORE_DELAY = Duration.ofSeconds(1);
-  private static final Duration MAX_RESTORE_DELAY = Duration.ofSeconds(30);
-
-  /**
-   * What happened to one trigger; returned to webhook callers as JSON.
-   *
-   * @param namespace namespace (may be null for an unresolved pod)
-   * @param deployment Deployment name (may be null for an unresolved pod)
-   * @param trigger description of the trigger
-   * @param decision {@code rollback}, {@code dry_run}, {@code failed} or an ignore reason
-   * @param detail explanation
-   */
-  public record Outcome(
-      String namespace, String deployment, String trigger, String decision, String detail) {}
 
   /** One observe → decide → act pass; {@code conflict} asks for another. */
   private record Attempt(Outcome outcome, boolean conflict) {}
@@ -77,14 +58,10 @@ public final class Reconciler implements AutoCloseable {
   private final ControllerMetrics metrics;
   private final Clock clock;
   private final MemoryStore memory = new MemoryStore();
+  private final Leadership leadership;
   private final Object[] stripes = new Object[STRIPES];
-  private final Set<String> reportedNoHistory = ConcurrentHashMap.newKeySet();
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final Retry conflictRetry;
-  private final ScheduledExecutorService restorer;
-  private final AtomicLong term = new AtomicLong();
-  private volatile boolean elected;
-  private volatile boolean restored;
-  private volatile String notReady = "not the leader";
 
   /**
    * Creates a reconciler.
@@ -128,6 +105,7 @@ public final class Reconciler implements AutoCloseable {
     this.executor = Objects.requireNonNull(executor);
     this.metrics = Objects.requireNonNull(metrics);
     this.clock = Objects.requireNonNull(clock);
+    this.leadership = new Leadership(reader, decider.policy().namespaces(), memory, metrics, clock);
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -139,98 +117,26 @@ public final class Reconciler implements AutoCloseable {
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(firstBackoff, 2.0))
                 .retryOnResult(Attempt::conflict)
                 .build());
-    this.restorer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "memory-restore");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** Whether this instance acts: it holds the Lease and has restored its memory. */
   public boolean leading() {
-    return elected && restored;
+    return leadership.leading();
   }
 
   /** Why this instance does not act, or null when it does. */
   public String notReadyReason() {
-    return leading() ? null : notReady;
+    return leadership.notReadyReason();
   }
 
   /**
    * Starts or stops acting. On start, the memory of earlier rollbacks is first rebuilt from the
-   * cluster (retried with backoff while the API server cannot be read); only then does {@link
-   * #leading()} become true.
+   * cluster; only then does {@link #leading()} become true.
    *
    * @param leading new state
    */
   public void setLeading(boolean leading) {
-    long current = term.incrementAndGet();
-    restored = false;
-    elected = leading;
-    metrics.leader(false);
-    if (leading) {
-      notReady = "restoring rollback memory from the cluster";
-      try {
-        restorer.execute(() -> restore(current, 0));
-      } catch (RejectedExecutionException e) {
-        // Closed while the election still reported a late start: stay not leading.
-        elected = false;
-      }
-    } else {
-      notReady = "not the leader";
-    }
-  }
-
-  private void restore(long myTerm, int attempt) {
-    if (myTerm != term.get() || !elected) {
-      return;
-    }
-    try {
-      ClusterReader.History history =
-          reader.history(
-              decider.policy().namespaces(),
-              RollbackExecutor.COMPONENT,
-              RollbackExecutor.EVENT_REASON);
-      int recent = memory.restore(history, clock.instant());
-      if (myTerm != term.get()) {
-        return;
-      }
-      restored = true;
-      notReady = null;
-      metrics.leader(true);
-      LOG.info(
-          "Leading: rollback memory restored ({} rollbacks in the last hour); acting on triggers",
-          recent);
-    } catch (RuntimeException e) {
-      long delay =
-          Math.min(
-              FIRST_RESTORE_DELAY.toMillis() << Math.min(attempt, 10),
-              MAX_RESTORE_DELAY.toMillis());
-      notReady = "cannot read rollback history from the API server: " + LogSafe.clean(reason(e));
-      metrics.failure("read_failed");
-      // One line per attempt, no stack trace: an unreachable API server is an expected condition.
-      LOG.warn(
-          "Cannot restore rollback memory (attempt {}): {}; retrying in {} ms",
-          attempt + 1,
-          LogSafe.clean(reason(e)),
-          delay);
-      try {
-        restorer.schedule(() -> restore(myTerm, attempt + 1), delay, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException closed) {
-        // Shutting down.
-      }
-    }
-  }
-
-  private static String reason(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? "" : root.getMessage();
-    return root == e ? message : e.getMessage() + " (" + root.getClass().getSimpleName() + ")";
+    leadership.set(leading);
   }
 
   /**
@@ -245,14 +151,13 @@ public final class Reconciler implements AutoCloseable {
     String deployment = alert.labels().get("deployment");
     String description = "alert " + alert.alertName();
     if (alert.problem() != null) {
-      metrics.ignored("alert", Reason.INVALID_ALERT.label());
+      metrics.ignored(Trigger.Kind.ALERT.label(), Reason.INVALID_ALERT.label());
       LOG.warn(
           "Rejected alerts[{}] ({}): {}",
           alert.index(),
           LogSafe.clean(alert.alertName()),
           LogSafe.clean(alert.problem()));
-      return new Outcome(
-          ns, deployment, description, Reason.INVALID_ALERT.label(), alert.problem());
+      return Outcome.ignored(ns, deployment, description, Reason.INVALID_ALERT, alert.problem());
     }
     String pod = alert.labels().get("pod");
     String hash = alert.labels().get("pod_template_hash");
@@ -266,7 +171,7 @@ public final class Reconciler implements AutoCloseable {
             hash,
             alert.startsAt(),
             alert.firing());
-    java.util.Optional<Decision> early = decider.precheck(probe);
+    Optional<Decision> early = decider.precheck(probe);
     if (early.isPresent()) {
       return ignored(probe, ns, deployment, early.get());
     }
@@ -279,7 +184,8 @@ public final class Reconciler implements AutoCloseable {
       } catch (KubernetesClientException e) {
         metrics.failure("read_failed");
         LOG.warn("Could not resolve pod {}/{}: {}", ns, pod, LogSafe.clean(e.getMessage()));
-        return new Outcome(ns, deployment, description, FAILED, "could not read pod " + pod);
+        return new Outcome(
+            ns, deployment, description, Action.FAILED, null, "could not read pod " + pod);
       }
       if (owner.problem() == null) {
         deployment = owner.deployment();
@@ -311,27 +217,23 @@ public final class Reconciler implements AutoCloseable {
     MDC.put("namespace", LogSafe.clean(trigger.namespace()));
     MDC.put("deployment", LogSafe.clean(trigger.deployment()));
     try {
-      if (!leading()) {
-        return ignored(
-            trigger,
-            trigger.namespace(),
-            trigger.deployment(),
-            Decision.ignore(Reason.NOT_LEADER, "this instance does not act: " + notReady));
+      long term = leadership.term();
+      if (!leadership.stillLeading(term)) {
+        return notLeader(trigger);
       }
-      java.util.Optional<Decision> early = decider.precheck(trigger);
+      Optional<Decision> early = decider.precheck(trigger);
       if (early.isPresent()) {
         return ignored(trigger, trigger.namespace(), trigger.deployment(), early.get());
       }
       synchronized (stripe(trigger)) {
-        Attempt last = conflictRetry.executeSupplier(() -> attempt(trigger, receivedNanos));
+        Attempt last = conflictRetry.executeSupplier(() -> attempt(trigger, term, receivedNanos));
         if (last.conflict()) {
           LOG.warn(
               "Giving up on {} after {} conflicts: the Deployment keeps changing",
               trigger.describe(),
               conflictRetry.getRetryConfig().getMaxAttempts());
-          return outcome(
+          return failed(
               trigger,
-              FAILED,
               "the Deployment changed during each of "
                   + conflictRetry.getRetryConfig().getMaxAttempts()
                   + " attempts (HTTP 409); the next notification decides again");
@@ -349,41 +251,52 @@ public final class Reconciler implements AutoCloseable {
     return stripes[Math.floorMod(h, STRIPES)];
   }
 
-  private Attempt attempt(Trigger trigger, long receivedNanos) {
+  private Attempt attempt(Trigger trigger, long term, long receivedNanos) {
     Deployment deployment;
-    List<ReplicaSet> replicaSets;
+    Decision decision;
+    Instant now;
     try {
       deployment = reader.deployment(trigger.namespace(), trigger.deployment());
-      replicaSets = deployment == null ? List.of() : reader.replicaSets(deployment);
+      ClusterReader.ReplicaSets replicaSets =
+          deployment == null
+              ? new ClusterReader.ReplicaSets(List.of(), false)
+              : reader.replicaSets(deployment);
+      now = clock.instant();
+      decision = decide(deployment, replicaSets.items(), trigger, now);
+      if (replicaSets.cached() && dependsOnReplicaSets(decision)) {
+        // The cache may lag: a ReplicaSet created or a mark cleared a moment ago. Acting, or
+        // standing aside on what a ReplicaSet says, is confirmed with the API server's own list.
+        decision = decide(deployment, reader.freshReplicaSets(deployment), trigger, now);
+      }
     } catch (KubernetesClientException e) {
       metrics.failure("read_failed");
       LOG.warn("Could not read deployment state: {}", LogSafe.clean(e.getMessage()));
       return new Attempt(
-          outcome(trigger, FAILED, "could not read the Deployment: HTTP " + e.getCode()), false);
+          failed(trigger, "could not read the Deployment: HTTP " + e.getCode()), false);
     }
-    Instant now = clock.instant();
-    Memory known =
-        deployment == null ? Memory.empty() : memory.memoryFor(deployment, replicaSets, now);
-    Decision decision = decider.decide(deployment, replicaSets, trigger, known, now);
     if (!decision.isRollback()) {
-      if (decision.reason() == Reason.NO_PREVIOUS_REVISION) {
-        reportNoHistory(deployment, decision, now);
-      }
+      report(deployment, decision, now);
       return new Attempt(
           ignored(trigger, trigger.namespace(), trigger.deployment(), decision), false);
     }
-    int cap = decider.policy().maxRollbacksPerHour();
-    if (!memory.reserve(deployment, now, cap)) {
-      return new Attempt(
-          ignored(
-              trigger,
-              trigger.namespace(),
-              trigger.deployment(),
-              Decision.ignore(
-                  Reason.RATE_LIMITED,
-                  cap + " rollbacks in the last hour, MAX_ROLLBACKS_PER_HOUR is " + cap)),
-          false);
+    // The last moment before the write: the Lease may have moved while we read and decided.
+    if (!leadership.stillLeading(term)) {
+      return new Attempt(notLeader(trigger), false);
     }
+    Optional<Decision> capped =
+        memory.reserve(
+            deployment, now, (all, mine) -> decider.rateLimit(deployment, all, mine, now));
+    if (capped.isPresent()) {
+      report(deployment, capped.get(), now);
+      return new Attempt(
+          ignored(trigger, trigger.namespace(), trigger.deployment(), capped.get()), false);
+    }
+    return act(deployment, trigger, decision, now, receivedNanos);
+  }
+
+  /** Applies a rollback whose ledger place is taken; gives the place back if it did not happen. */
+  private Attempt act(
+      Deployment deployment, Trigger trigger, Decision decision, Instant now, long receivedNanos) {
     RollbackExecutor.Result result =
         executor.apply(deployment, trigger, decision, now, receivedNanos);
     switch (result) {
@@ -393,7 +306,7 @@ public final class Reconciler implements AutoCloseable {
       }
       case FAILED -> {
         memory.release(deployment, now);
-        return new Attempt(outcome(trigger, FAILED, "patch failed: " + decision.detail()), false);
+        return new Attempt(failed(trigger, "patch failed: " + decision.detail()), false);
       }
       default -> {
         boolean dryRun = result == RollbackExecutor.Result.DRY_RUN;
@@ -403,35 +316,89 @@ public final class Reconciler implements AutoCloseable {
                 decision.from(),
                 decision.to(),
                 trigger.reason(),
-                trigger.kind() == Trigger.Kind.ALERT ? "alert" : "rollout",
+                trigger.kind().label(),
                 now,
                 dryRun));
         return new Attempt(
-            outcome(trigger, dryRun ? "dry_run" : "rollback", decision.detail()), false);
+            new Outcome(
+                trigger.namespace(),
+                trigger.deployment(),
+                trigger.describe(),
+                dryRun ? Action.DRY_RUN : Action.ROLLED_BACK,
+                null,
+                decision.detail()),
+            false);
       }
     }
   }
 
-  /** One Warning Event per Deployment generation that wanted a rollback but had no history. */
-  private void reportNoHistory(Deployment deployment, Decision decision, Instant now) {
+  private Decision decide(
+      Deployment deployment, List<ReplicaSet> replicaSets, Trigger trigger, Instant now) {
+    Memory known =
+        deployment == null ? Memory.empty() : memory.memoryFor(deployment, replicaSets, now);
+    return decider.decide(deployment, replicaSets, trigger, known, now);
+  }
+
+  /** Decisions that a ReplicaSet's latest state (its existence, its marks) can change. */
+  private static boolean dependsOnReplicaSets(Decision decision) {
+    if (decision.isRollback()) {
+      return true;
+    }
+    return switch (decision.reason()) {
+      case NO_CURRENT_REVISION,
+          REAPPLIED_BAD_REVISION,
+          NO_PREVIOUS_REVISION,
+          ALREADY_AT_TARGET,
+          PING_PONG ->
+          true;
+      default -> false;
+    };
+  }
+
+  /**
+   * One Warning Event per Deployment generation and reason for a rollback that was wanted and is
+   * impossible ({@code RollbackImpossible}) or withheld until a person acts ({@code
+   * RollbackWithheld}).
+   */
+  private void report(Deployment deployment, Decision decision, Instant now) {
+    Reason reason = decision.reason();
+    if (deployment == null || (reason != Reason.NO_PREVIOUS_REVISION && !reason.needsAPerson())) {
+      return;
+    }
     String key =
         deployment.getMetadata().getNamespace()
             + "/"
             + deployment.getMetadata().getName()
             + "#"
-            + deployment.getMetadata().getGeneration();
-    if (reportedNoHistory.size() > MAX_REPORTED) {
-      reportedNoHistory.clear();
+            + deployment.getMetadata().getGeneration()
+            + "#"
+            + reason.label();
+    if (reported.size() > MAX_REPORTED) {
+      reported.clear();
     }
-    if (reportedNoHistory.add(key)) {
+    if (!reported.add(key)) {
+      return;
+    }
+    if (reason == Reason.NO_PREVIOUS_REVISION) {
       LOG.warn("Cannot roll back: {}", LogSafe.clean(decision.detail()));
       executor.reportNoHistory(deployment, decision.detail(), now);
+    } else {
+      LOG.warn("Rollback withheld ({}): {}", reason.label(), LogSafe.clean(decision.detail()));
+      executor.reportWithheld(deployment, reason.label(), decision.detail(), now);
     }
   }
 
+  private Outcome notLeader(Trigger trigger) {
+    return ignored(
+        trigger,
+        trigger.namespace(),
+        trigger.deployment(),
+        Decision.ignore(
+            Reason.NOT_LEADER, "this instance does not act: " + leadership.notReadyReason()));
+  }
+
   private Outcome ignored(Trigger trigger, String ns, String deployment, Decision decision) {
-    String kind = trigger.kind() == Trigger.Kind.ALERT ? "alert" : "rollout";
-    metrics.ignored(kind, decision.reason().label());
+    metrics.ignored(trigger.kind().label(), decision.reason().label());
     if (trigger.kind() == Trigger.Kind.ALERT) {
       LOG.info(
           "Ignored {} for {}/{}: {} ({})",
@@ -447,18 +414,18 @@ public final class Reconciler implements AutoCloseable {
           decision.reason().label(),
           LogSafe.clean(decision.detail()));
     }
-    return new Outcome(
-        ns, deployment, trigger.describe(), decision.reason().label(), decision.detail());
+    return Outcome.ignored(
+        ns, deployment, trigger.describe(), decision.reason(), decision.detail());
   }
 
-  private static Outcome outcome(Trigger trigger, String decision, String detail) {
+  private static Outcome failed(Trigger trigger, String detail) {
     return new Outcome(
-        trigger.namespace(), trigger.deployment(), trigger.describe(), decision, detail);
+        trigger.namespace(), trigger.deployment(), trigger.describe(), Action.FAILED, null, detail);
   }
 
   /** Stops the memory-restore thread. */
   @Override
   public void close() {
-    restorer.shutdownNow();
+    leadership.close();
   }
 }

@@ -11,9 +11,17 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
  * @param from current revision (null when unknown)
  * @param to target revision (rollbacks only)
  * @param target the ReplicaSet whose pod template is restored (rollbacks only)
+ * @param dryRun a rollback to decide and report only (the global {@code DRY_RUN} or the
+ *     Deployment's own annotation)
  */
 public record Decision(
-    Outcome outcome, Reason reason, String detail, Revision from, Revision to, ReplicaSet target) {
+    Outcome outcome,
+    Reason reason,
+    String detail,
+    Revision from,
+    Revision to,
+    ReplicaSet target,
+    boolean dryRun) {
 
   /** What to do. */
   public enum Outcome {
@@ -23,12 +31,18 @@ public record Decision(
 
   /** A decision to leave the Deployment alone. */
   public static Decision ignore(Reason reason, String detail) {
-    return new Decision(Outcome.IGNORE, reason, detail, null, null, null);
+    return new Decision(Outcome.IGNORE, reason, detail, null, null, null, false);
   }
 
   /** A decision to restore {@code target}'s template. */
   public static Decision rollback(Revision from, Revision to, ReplicaSet target, String detail) {
-    return new Decision(Outcome.ROLLBACK, null, detail, from, to, target);
+    return rollback(from, to, target, detail, false);
+  }
+
+  /** A decision to restore {@code target}'s template, or only to report it when {@code dryRun}. */
+  public static Decision rollback(
+      Revision from, Revision to, ReplicaSet target, String detail, boolean dryRun) {
+    return new Decision(Outcome.ROLLBACK, null, detail, from, to, target, dryRun);
   }
 
   /** True for a rollback. */

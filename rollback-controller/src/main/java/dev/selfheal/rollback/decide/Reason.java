@@ -9,6 +9,7 @@ public enum Reason {
   POD_NOT_FOUND("pod_not_found"),
   NOT_MANAGED_BY_DEPLOYMENT("not_managed_by_deployment"),
   NOT_OPTED_IN("not_opted_in"),
+  INVALID_OVERRIDE("invalid_override"),
   PAUSED("deployment_paused"),
   NO_CURRENT_REVISION("no_current_revision"),
   REVISION_UNKNOWN("revision_unknown"),
@@ -17,6 +18,7 @@ public enum Reason {
   OUTSIDE_ROLLOUT_WINDOW("outside_rollout_window"),
   NO_PREVIOUS_REVISION("no_previous_revision"),
   ALREADY_AT_TARGET("already_at_target"),
+  REAPPLIED_BAD_REVISION("reapplied_bad_revision"),
   PING_PONG("ping_pong"),
   COOLDOWN("cooldown"),
   RATE_LIMITED("rate_limited"),
@@ -32,5 +34,18 @@ public enum Reason {
   /** Metric label value. */
   public String label() {
     return label;
+  }
+
+  /**
+   * Whether the controller stands aside here in a way only a person can resolve (a revision it
+   * already rolled back from, a target recorded as bad, a cap, a bad annotation): such a decision
+   * is also told in a {@code RollbackWithheld} Event on the Deployment, once per Deployment
+   * generation.
+   */
+  public boolean needsAPerson() {
+    return switch (this) {
+      case REAPPLIED_BAD_REVISION, PING_PONG, COOLDOWN, RATE_LIMITED, INVALID_OVERRIDE -> true;
+      default -> false;
+    };
   }
 }

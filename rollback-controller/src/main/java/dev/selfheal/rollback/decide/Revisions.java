@@ -22,6 +22,9 @@ public final class Revisions {
   /** Label the Deployment controller adds to each ReplicaSet's template and selector. */
   public static final String TEMPLATE_HASH_LABEL = "pod-template-hash";
 
+  /** The mark the controller leaves on a ReplicaSet it rolled back from. */
+  public static final String BAD_REVISION_ANNOTATION = "rollback.selfheal.dev/bad-revision";
+
   /** Opt-in label on Deployments. */
   public static final String OPT_IN_LABEL = "rollback.selfheal.dev/enabled";
 

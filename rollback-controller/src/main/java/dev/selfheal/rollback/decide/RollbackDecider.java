@@ -18,6 +18,14 @@ public final class RollbackDecider {
 
   private static final Duration HOUR = Duration.ofHours(1);
 
+  /**
+   * How far Prometheus's clock (an alert's {@code startsAt}) may be behind the API server's (the
+   * Progressing condition, the last rollback's record) before an alert counts as older than them.
+   * An alert about another revision is already refused by its {@code pod_template_hash}, so the
+   * tolerance cannot let a late alert about a replaced revision act.
+   */
+  public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
   private final RollbackPolicy policy;
 
   /**
@@ -90,6 +98,14 @@ public final class RollbackDecider {
     if (Boolean.TRUE.equals(deployment.getSpec().getPaused())) {
       return Decision.ignore(Reason.PAUSED, "deployment is paused; a human is in charge");
     }
+    Overrides.Result settings = Overrides.of(deployment, policy);
+    if (settings.valid().isEmpty()) {
+      return Decision.ignore(
+          Reason.INVALID_OVERRIDE,
+          settings.problem()
+              + "; the controller does not act on this Deployment until it is fixed");
+    }
+    Overrides overrides = settings.overrides();
     List<ReplicaSet> owned =
         replicaSets.stream()
             .filter(rs -> Revisions.ownedBy(rs, deployment))
@@ -107,73 +123,148 @@ public final class RollbackDecider {
           Reason.NO_CURRENT_REVISION,
           "no ReplicaSet matches the current template yet (rollout just started?)");
     }
-    Revision from = Revisions.describe(current.get());
+    Observed seen = new Observed(deployment, owned, current.get(), overrides);
+    return aboutTheSignal(seen, trigger, memory)
+        .or(() -> aboutTheRevision(seen, memory, now))
+        .orElseGet(() -> towardsTheTarget(seen, trigger, memory, now));
+  }
+
+  /**
+   * What {@link #decide} found, once the Deployment is known to be one it may act on.
+   *
+   * @param deployment the Deployment
+   * @param owned its ReplicaSets that carry a revision number
+   * @param current the one whose template is the Deployment's
+   * @param overrides the settings for this Deployment
+   */
+  private record Observed(
+      Deployment deployment, List<ReplicaSet> owned, ReplicaSet current, Overrides overrides) {
+
+    Revision from() {
+      return Revisions.describe(current);
+    }
+  }
+
+  /** Rules about the signal: is it about the current revision, and is it newer than it? */
+  private Optional<Decision> aboutTheSignal(Observed seen, Trigger trigger, Memory memory) {
+    Revision from = seen.from();
     if (trigger.kind() == Trigger.Kind.ALERT
         && trigger.replicaSet() == null
         && trigger.templateHash() == null) {
       // Without the revision the alert is about, a late alert could undo a manual rollback or a
       // GitOps revert and redeploy the bad release: refuse rather than guess.
-      return Decision.ignore(
-          Reason.REVISION_UNKNOWN,
-          "the alert names neither a running pod nor a pod_template_hash label, so the revision"
-              + " it is about is unknown");
+      return Optional.of(
+          Decision.ignore(
+              Reason.REVISION_UNKNOWN,
+              "the alert names neither a running pod nor a pod_template_hash label, so the revision"
+                  + " it is about is unknown"));
     }
     if (trigger.templateHash() != null && !trigger.templateHash().equals(from.templateHash())) {
-      return Decision.ignore(
-          Reason.STALE_REVISION,
-          "signal is about the revision with pod-template-hash "
-              + trigger.templateHash()
-              + " but the current one is "
-              + from.templateHash()
-              + " (revision "
-              + from.number()
-              + ")");
+      return Optional.of(
+          Decision.ignore(
+              Reason.STALE_REVISION,
+              "signal is about the revision with pod-template-hash "
+                  + trigger.templateHash()
+                  + " but the current one is "
+                  + from.templateHash()
+                  + " (revision "
+                  + from.number()
+                  + ")"));
     }
     if (trigger.replicaSet() != null && !trigger.replicaSet().equals(from.replicaSet())) {
-      return Decision.ignore(
-          Reason.STALE_REVISION,
-          "signal is about ReplicaSet "
-              + trigger.replicaSet()
-              + " but the current one is "
-              + from.replicaSet());
+      return Optional.of(
+          Decision.ignore(
+              Reason.STALE_REVISION,
+              "signal is about ReplicaSet "
+                  + trigger.replicaSet()
+                  + " but the current one is "
+                  + from.replicaSet()));
     }
-    Instant becameCurrent = RolloutTimes.becameCurrent(deployment, current.get());
+    Instant becameCurrent = RolloutTimes.becameCurrent(seen.deployment(), seen.current());
     if (trigger.startsAt() != null) {
-      if (becameCurrent != null && trigger.startsAt().isBefore(becameCurrent)) {
-        return Decision.ignore(
-            Reason.STALE_ALERT,
-            "alert started at "
-                + trigger.startsAt()
-                + ", before revision "
-                + from.number()
-                + " became current at "
-                + becameCurrent);
+      if (becameCurrent != null && trigger.startsAt().isBefore(becameCurrent.minus(CLOCK_SKEW))) {
+        return Optional.of(
+            Decision.ignore(
+                Reason.STALE_ALERT,
+                "alert started at "
+                    + trigger.startsAt()
+                    + ", before revision "
+                    + from.number()
+                    + " became current at "
+                    + becameCurrent));
       }
-      if (memory.last() != null && trigger.startsAt().isBefore(memory.last().time())) {
-        return Decision.ignore(
-            Reason.STALE_ALERT,
-            "alert started at "
-                + trigger.startsAt()
-                + ", before the last rollback at "
-                + memory.last().time());
+      if (memory.last() != null
+          && trigger.startsAt().isBefore(memory.last().time().minus(CLOCK_SKEW))) {
+        return Optional.of(
+            Decision.ignore(
+                Reason.STALE_ALERT,
+                "alert started at "
+                    + trigger.startsAt()
+                    + ", before the last rollback at "
+                    + memory.last().time()));
       }
     }
-    Instant lastStep = RolloutTimes.lastRolloutStep(deployment, current.get());
-    if (lastStep != null && now.isAfter(lastStep.plus(policy.rolloutWindow()))) {
-      return Decision.ignore(
-          Reason.OUTSIDE_ROLLOUT_WINDOW,
-          "revision "
-              + from.number()
-              + " has been current since "
-              + becameCurrent
-              + " and its rollout last moved at "
-              + lastStep
-              + ", more than ROLLOUT_WINDOW_SECONDS ("
-              + policy.rolloutWindow().toSeconds()
-              + " s) ago: only a rollout's own revision is rolled back");
+    return Optional.empty();
+  }
+
+  /**
+   * Rules about the current revision: is its rollout recent enough, and did someone put it back
+   * after the controller rolled back from it?
+   */
+  private Optional<Decision> aboutTheRevision(Observed seen, Memory memory, Instant now) {
+    Revision from = seen.from();
+    Overrides overrides = seen.overrides();
+    Instant becameCurrent = RolloutTimes.becameCurrent(seen.deployment(), seen.current());
+    Instant lastStep = RolloutTimes.lastRolloutStep(seen.deployment(), seen.current());
+    if (lastStep != null && now.isAfter(lastStep.plus(overrides.rolloutWindow()))) {
+      return Optional.of(
+          Decision.ignore(
+              Reason.OUTSIDE_ROLLOUT_WINDOW,
+              "revision "
+                  + from.number()
+                  + " has been current since "
+                  + becameCurrent
+                  + " and its rollout last moved at "
+                  + lastStep
+                  + ", more than the rollout window ("
+                  + overrides.rolloutWindow().toSeconds()
+                  + " s, ROLLOUT_WINDOW_SECONDS or "
+                  + Overrides.ROLLOUT_WINDOW
+                  + ") ago: only a rollout's own revision is rolled back"));
     }
+    RollbackRecord mark = memory.marked().get(from.templateHash());
+    if (mark != null && !mark.dryRun()) {
+      // The controller rolled back from this very revision, and a person or a GitOps tool made it
+      // current again: rolling back once more would start a tug of war that only uses up the caps.
+      return Optional.of(
+          Decision.ignore(
+              Reason.REAPPLIED_BAD_REVISION,
+              "revision "
+                  + from.number()
+                  + " ("
+                  + from.replicaSet()
+                  + ") was rolled back at "
+                  + mark.time()
+                  + " ("
+                  + mark.reason()
+                  + ") and has been made current again since, by a person or GitOps: the controller"
+                  + " leaves it to them. To let the controller act on it again, clear the mark: kubectl"
+                  + " annotate rs "
+                  + from.replicaSet()
+                  + " "
+                  + Revisions.BAD_REVISION_ANNOTATION
+                  + "-"));
+    }
+    return Optional.empty();
+  }
+
+  /** Rules about the target (the revision before the current one) and the pace of rollbacks. */
+  private Decision towardsTheTarget(Observed seen, Trigger trigger, Memory memory, Instant now) {
+    Revision from = seen.from();
+    Overrides overrides = seen.overrides();
+    Deployment deployment = seen.deployment();
     Optional<ReplicaSet> previous =
-        owned.stream()
+        seen.owned().stream()
             .filter(rs -> Revisions.revisionOf(rs).getAsLong() < from.number())
             .max(Comparator.comparingLong(rs -> Revisions.revisionOf(rs).getAsLong()));
     if (previous.isEmpty()) {
@@ -207,19 +298,9 @@ public final class RollbackDecider {
               + bad.reason()
               + "); a human must choose");
     }
-    if (memory.last() != null && now.isBefore(memory.last().time().plus(policy.cooldown()))) {
-      return Decision.ignore(
-          Reason.COOLDOWN,
-          "last rollback at " + memory.last().time() + ", cooldown " + policy.cooldown());
-    }
-    Instant hourAgo = now.minus(HOUR);
-    long lastHour = memory.recentRollbacks().stream().filter(t -> t.isAfter(hourAgo)).count();
-    if (lastHour >= policy.maxRollbacksPerHour()) {
-      return Decision.ignore(
-          Reason.RATE_LIMITED,
-          lastHour
-              + " rollbacks in the last hour, MAX_ROLLBACKS_PER_HOUR is "
-              + policy.maxRollbacksPerHour());
+    Optional<Decision> paced = pacing(seen, trigger, memory, now);
+    if (paced.isPresent()) {
+      return paced.get();
     }
     return Decision.rollback(
         from,
@@ -234,6 +315,81 @@ public final class RollbackDecider {
             + to.number()
             + " ("
             + to.replicaSet()
-            + ")");
+            + ")",
+        overrides.dryRun());
+  }
+
+  /** The pace of rollbacks: this Deployment's cooldown, then the hourly caps. */
+  private Optional<Decision> pacing(Observed seen, Trigger trigger, Memory memory, Instant now) {
+    Overrides overrides = seen.overrides();
+    if (memory.last() != null && now.isBefore(memory.last().time().plus(overrides.cooldown()))) {
+      return Optional.of(
+          Decision.ignore(
+              Reason.COOLDOWN,
+              "last rollback at "
+                  + memory.last().time()
+                  + ", cooldown "
+                  + overrides.cooldown().toSeconds()
+                  + " s (COOLDOWN_SECONDS or "
+                  + Overrides.COOLDOWN
+                  + "); roll back by hand if it cannot wait: kubectl rollout undo deployment/"
+                  + trigger.deployment()));
+    }
+    Optional<Decision> limited =
+        rateLimit(overrides, memory.recentRollbacks(), memory.deploymentRollbacks(), now);
+    return limited;
+  }
+
+  /**
+   * The hourly caps: {@code MAX_ROLLBACKS_PER_HOUR} over all Deployments and the per-Deployment cap
+   * ({@code MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR} or its annotation). The controller applies it
+   * again when it takes its place in the hourly ledger, so that two Deployments deciding at once
+   * cannot both take the last place.
+   *
+   * @param deployment the Deployment about to be rolled back
+   * @param all times of recent rollbacks of every Deployment
+   * @param mine times of recent rollbacks of this Deployment
+   * @param now the current time
+   * @return a decision to ignore, or empty when both caps leave room
+   */
+  public Optional<Decision> rateLimit(
+      Deployment deployment, List<Instant> all, List<Instant> mine, Instant now) {
+    Optional<Overrides> overrides = Overrides.of(deployment, policy).valid();
+    int perDeployment =
+        overrides.map(Overrides::maxPerHour).orElse(policy.maxRollbacksPerDeploymentPerHour());
+    return rateLimit(perDeployment, policy.maxRollbacksPerHour(), all, mine, now);
+  }
+
+  private Optional<Decision> rateLimit(
+      Overrides overrides, List<Instant> all, List<Instant> mine, Instant now) {
+    return rateLimit(overrides.maxPerHour(), policy.maxRollbacksPerHour(), all, mine, now);
+  }
+
+  private static Optional<Decision> rateLimit(
+      int perDeployment, int global, List<Instant> all, List<Instant> mine, Instant now) {
+    Instant hourAgo = now.minus(HOUR);
+    long lastHour = all.stream().filter(t -> t.isAfter(hourAgo)).count();
+    if (lastHour >= global) {
+      return Optional.of(
+          Decision.ignore(
+              Reason.RATE_LIMITED,
+              lastHour
+                  + " rollbacks of all Deployments in the last hour, MAX_ROLLBACKS_PER_HOUR is "
+                  + global
+                  + "; a person must look at what is failing"));
+    }
+    long ownLastHour = mine.stream().filter(t -> t.isAfter(hourAgo)).count();
+    if (ownLastHour >= perDeployment) {
+      return Optional.of(
+          Decision.ignore(
+              Reason.RATE_LIMITED,
+              ownLastHour
+                  + " rollbacks of this Deployment in the last hour, its cap is "
+                  + perDeployment
+                  + " (MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR or "
+                  + Overrides.MAX_PER_HOUR
+                  + "); a person must look at what is failing"));
+    }
+    return Optional.empty();
   }
 }

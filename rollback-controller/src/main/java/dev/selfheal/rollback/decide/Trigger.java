@@ -30,9 +30,25 @@ public record Trigger(
   /** Source of a trigger. */
   public enum Kind {
     /** An Alertmanager webhook notification. */
-    ALERT,
+    ALERT("alert", "alert "),
     /** The watch saw a failed rollout. */
-    ROLLOUT_FAILED
+    ROLLOUT_FAILED("rollout", "failed rollout ");
+
+    private final String label;
+    private final String prefix;
+
+    Kind(String label, String prefix) {
+      this.label = label;
+      this.prefix = prefix;
+    }
+
+    /**
+     * The {@code trigger} label of metrics and the {@code trigger} field of rollback records:
+     * {@code alert} or {@code rollout}.
+     */
+    public String label() {
+      return label;
+    }
   }
 
   /** Checks the mandatory parts. */
@@ -76,6 +92,6 @@ public record Trigger(
 
   /** Short description for logs and Events, e.g. {@code alert ModelAccuracyLow}. */
   public String describe() {
-    return (kind == Kind.ALERT ? "alert " : "failed rollout ") + reason;
+    return kind.prefix + reason;
   }
 }

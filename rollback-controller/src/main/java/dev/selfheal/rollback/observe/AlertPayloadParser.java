@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  * problem. The body as a whole must be JSON nested at most {@link #MAX_DEPTH} levels (Alertmanager
  * needs 4), payload version 4, with at most {@code maxAlerts} alerts; otherwise the whole request
  * is rejected. Each alert is then checked on its own: alerts that could trigger a rollback (firing,
- * name in the allowlist) must carry {@code namespace} and either {@code deployment} or {@code pod},
- * each a valid Kubernetes name, and an optional {@code pod_template_hash} must be a valid label
- * value. An invalid alert is marked with its problem and the others are still processed; only a
- * notification whose alerts are all invalid is rejected.
+ * name in the allowlist) must carry {@code namespace} and {@code deployment} or {@code pod} (or
+ * both), each a valid Kubernetes name, and an optional {@code pod_template_hash} must be a valid
+ * label value. A label with an empty value counts as absent, as in Prometheus. An invalid alert is
+ * marked with its problem and the others are still processed; only a notification whose alerts are
+ * all invalid is rejected.
  */
 public final class AlertPayloadParser {
 
@@ -164,7 +165,11 @@ public final class AlertPayloadParser {
         throw new InvalidPayloadException(
             path + ".labels." + e.getKey(), "label values must be strings");
       }
-      labels.put(e.getKey(), e.getValue().asText());
+      // Prometheus treats a label with an empty value as absent: so does the controller, so that
+      // pod="" means "no pod" rather than a request for the pod named "".
+      if (!e.getValue().asText().isEmpty()) {
+        labels.put(e.getKey(), e.getValue().asText());
+      }
     }
     String alertName = labels.get("alertname");
     if (alertName == null || alertName.isBlank()) {
@@ -180,9 +185,11 @@ public final class AlertPayloadParser {
             path + ".labels.deployment",
             path + " (" + alertName + ") needs a deployment or pod label to find its Deployment");
       }
+      // Both are checked when both are given: either may go into an API request's path.
       if (labels.containsKey("deployment")) {
         requireName(labels, "deployment", DNS_SUBDOMAIN, path);
-      } else {
+      }
+      if (labels.containsKey("pod")) {
         requireName(labels, "pod", DNS_SUBDOMAIN, path);
       }
       if (labels.containsKey("pod_template_hash")) {

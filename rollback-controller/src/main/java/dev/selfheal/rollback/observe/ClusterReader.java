@@ -44,6 +44,20 @@ public final class ClusterReader {
     this.replicaSetCache = Objects.requireNonNull(cache);
   }
 
+  /**
+   * ReplicaSets of a Deployment and where they come from.
+   *
+   * @param items the ReplicaSets
+   * @param cached true when they come from the watch's cache, which may lag the API server
+   */
+  public record ReplicaSets(List<ReplicaSet> items, boolean cached) {
+
+    /** Copies the list. */
+    public ReplicaSets {
+      items = List.copyOf(items);
+    }
+  }
+
   /** Where a pod belongs, or why it could not be resolved. */
   public record PodOwner(String deployment, String replicaSet, Reason problem) {}
 
@@ -105,14 +119,27 @@ public final class ClusterReader {
     return client.apps().deployments().inNamespace(namespace).withName(name).get();
   }
 
-  /** ReplicaSets selected by the Deployment's selector (ownership is checked by the decider). */
-  public List<ReplicaSet> replicaSets(Deployment deployment) {
+  /**
+   * ReplicaSets selected by the Deployment's selector (ownership is checked by the decider), from
+   * the watch's cache when it has them.
+   */
+  public ReplicaSets replicaSets(Deployment deployment) {
     if (deployment.getSpec() == null || deployment.getSpec().getSelector() == null) {
-      return List.of();
+      return new ReplicaSets(List.of(), false);
     }
     Optional<List<ReplicaSet>> cached = replicaSetCache.apply(deployment);
-    if (cached.isPresent()) {
-      return cached.get();
+    return cached
+        .map(list -> new ReplicaSets(list, true))
+        .orElseGet(() -> new ReplicaSets(freshReplicaSets(deployment), false));
+  }
+
+  /**
+   * ReplicaSets as listed by the API server now: what a decision to act, or one that a person's
+   * change of a ReplicaSet can undo (a mark cleared a moment ago), is confirmed with.
+   */
+  public List<ReplicaSet> freshReplicaSets(Deployment deployment) {
+    if (deployment.getSpec() == null || deployment.getSpec().getSelector() == null) {
+      return List.of();
     }
     return client
         .apps()

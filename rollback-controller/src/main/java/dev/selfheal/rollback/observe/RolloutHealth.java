@@ -1,5 +1,6 @@
 package dev.selfheal.rollback.observe;
 
+import dev.selfheal.rollback.decide.Overrides;
 import dev.selfheal.rollback.decide.RolloutTimes;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -91,7 +92,8 @@ public final class RolloutHealth {
       return deadline;
     }
     Instant lastStep = RolloutTimes.lastRolloutStep(deployment, current);
-    if (lastStep != null && now.isAfter(lastStep.plus(rolloutWindow))) {
+    if (lastStep != null
+        && now.isAfter(lastStep.plus(Overrides.rolloutWindow(deployment, rolloutWindow)))) {
       return Optional.empty();
     }
     String rsName = current.getMetadata().getName();

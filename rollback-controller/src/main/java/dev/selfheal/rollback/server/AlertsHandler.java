@@ -1,14 +1,14 @@
 package dev.selfheal.rollback.server;
 
-import dev.selfheal.rollback.LogSafe;
+import dev.selfheal.rollback.controller.Outcome;
 import dev.selfheal.rollback.controller.Reconciler;
-import dev.selfheal.rollback.decide.Reason;
 import dev.selfheal.rollback.observe.AlertNotification;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
 import dev.selfheal.runtime.http.Handler;
 import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.Reply;
 import dev.selfheal.runtime.http.Request;
+import dev.selfheal.runtime.log.LogSafe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +68,7 @@ public final class AlertsHandler implements Handler {
       throw new HttpError(
           503, "not_leader", null, "not the leader; retry later", Map.of("Retry-After", "5"));
     }
-    List<Reconciler.Outcome> outcomes = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
     for (AlertNotification.Alert alert : notification.alerts()) {
       outcomes.add(reconciler.handleAlert(alert, received));
     }
@@ -77,7 +77,7 @@ public final class AlertsHandler implements Handler {
         outcomes.size(),
         LogSafe.clean(notification.receiver()));
     Map<String, Object> response = new LinkedHashMap<>();
-    long unfinished = outcomes.stream().filter(AlertsHandler::retryable).count();
+    long unfinished = outcomes.stream().filter(Outcome::retryable).count();
     if (unfinished > 0) {
       // Alertmanager retries a notification only on a 5xx: a 200 here would drop the rollback
       // until the next repeat_interval. The alerts already acted on are stale on the retry.
@@ -97,11 +97,5 @@ public final class AlertsHandler implements Handler {
     response.put("alerts", notification.alerts().size());
     response.put("outcomes", outcomes);
     return Reply.json(200, response);
-  }
-
-  /** An outcome a later delivery can change: a transient failure or leadership lost mid-request. */
-  private static boolean retryable(Reconciler.Outcome outcome) {
-    return Reconciler.FAILED.equals(outcome.decision())
-        || Reason.NOT_LEADER.label().equals(outcome.decision());
   }
 }

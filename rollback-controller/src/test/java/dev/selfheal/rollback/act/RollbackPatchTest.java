@@ -36,6 +36,8 @@ class RollbackPatchTest {
   private static final String PATH = "/apis/apps/v1/namespaces/default/deployments/model-server";
   private static final String RS_PATH =
       "/apis/apps/v1/namespaces/default/replicasets/" + Fixtures.RS_V2;
+  // Every write names the controller as its field manager, so managedFields tell its writes apart.
+  private static final String AS_CONTROLLER = "?fieldManager=rollback-controller";
   private static final Trigger ALERT =
       Trigger.alert("ModelDegraded", "default", "model-server", null, Fixtures.HASH_V2, null, true);
 
@@ -49,7 +51,9 @@ class RollbackPatchTest {
                 Set.of("ModelDegraded"),
                 Duration.ZERO,
                 5,
-                Duration.ofMinutes(15)))
+                5,
+                Duration.ofMinutes(15),
+                false))
         .decide(d, rss, ALERT, Memory.empty(), now);
   }
 
@@ -70,8 +74,8 @@ class RollbackPatchTest {
                 Fixtures.replicaSet("v2", 2, now.minusSeconds(600))));
     Decision decision = decision(d, rss, now);
     assertThat(decision.isRollback()).isTrue();
-    server.expect().patch().withPath(PATH).andReturn(200, d).once();
-    server.expect().patch().withPath(RS_PATH).andReturn(200, rss.get(1)).once();
+    server.expect().patch().withPath(PATH + AS_CONTROLLER).andReturn(200, d).once();
+    server.expect().patch().withPath(RS_PATH + AS_CONTROLLER).andReturn(200, rss.get(1)).once();
     server
         .expect()
         .post()
@@ -84,7 +88,7 @@ class RollbackPatchTest {
     assertThat(result).isEqualTo(RollbackExecutor.Result.APPLIED);
     RecordedRequest patch = server.takeRequest(5, TimeUnit.SECONDS);
     assertThat(patch.getMethod()).isEqualTo("PATCH");
-    assertThat(patch.getPath()).isEqualTo(PATH);
+    assertThat(patch.getPath()).isEqualTo(PATH + AS_CONTROLLER);
     assertThat(patch.getHeader("Content-Type")).startsWith("application/json-patch+json");
     JsonNode ops = JSON.readTree(patch.getUtf8Body());
     assertThat(ops).hasSize(3);
@@ -105,7 +109,7 @@ class RollbackPatchTest {
 
     RecordedRequest mark = server.takeRequest(5, TimeUnit.SECONDS);
     assertThat(mark.getMethod()).isEqualTo("PATCH");
-    assertThat(mark.getPath()).isEqualTo(RS_PATH);
+    assertThat(mark.getPath()).isEqualTo(RS_PATH + AS_CONTROLLER);
     assertThat(mark.getHeader("Content-Type")).startsWith("application/merge-patch+json");
     JsonNode bad =
         JSON.readTree(
@@ -132,8 +136,8 @@ class RollbackPatchTest {
         List.of(
             Fixtures.replicaSet("v1", 1, now.minusSeconds(3600)),
             Fixtures.replicaSet("v2", 2, now.minusSeconds(600)));
-    server.expect().patch().withPath(PATH).andReturn(409, "{}").once();
-    server.expect().patch().withPath(PATH).andReturn(422, "{}").once();
+    server.expect().patch().withPath(PATH + AS_CONTROLLER).andReturn(409, "{}").once();
+    server.expect().patch().withPath(PATH + AS_CONTROLLER).andReturn(422, "{}").once();
     RollbackExecutor executor = executor();
     assertThat(executor.apply(d, ALERT, decision(d, rss, now), now, System.nanoTime()))
         .isEqualTo(RollbackExecutor.Result.CONFLICT);

@@ -36,7 +36,9 @@ class RollbackDeciderTest {
           Set.of("ModelAccuracyLow", "ModelDegraded"),
           Duration.ofMinutes(10),
           3,
-          Duration.ofMinutes(15));
+          2,
+          Duration.ofMinutes(15),
+          false);
 
   /** Mutable inputs of one row. */
   static final class Situation {
@@ -137,9 +139,23 @@ class RollbackDeciderTest {
                         NAME,
                         null,
                         HASH_V2,
-                        V2_CREATED.minusSeconds(1),
+                        V2_CREATED.minus(RollbackDecider.CLOCK_SKEW).minusSeconds(1),
                         true),
             "stale_alert"),
+        row(
+            "alert stamped a little before the revision became current (Prometheus's clock behind"
+                + " the API server's) is judged",
+            s ->
+                s.trigger =
+                    Trigger.alert(
+                        "ModelAccuracyLow",
+                        NS,
+                        NAME,
+                        null,
+                        HASH_V2,
+                        V2_CREATED.minusSeconds(20),
+                        true),
+            "rollback"),
         row(
             "alert that started before our last rollback is stale",
             s -> {
@@ -314,7 +330,127 @@ class RollbackDeciderTest {
                         Map.of(),
                         List.of(
                             NOW.minusSeconds(4000), NOW.minusSeconds(3700), NOW.minusSeconds(10))),
-            "rollback"));
+            "rollback"),
+        row(
+            "the current revision carries the controller's own mark: re-applied after its"
+                + " rollback, so hands off",
+            s -> s.memory = marked(rollbackAt(V2_CREATED.minusSeconds(300), HASH_V2)),
+            "reapplied_bad_revision"),
+        row(
+            "a dry-run record about the current revision is no mark (nothing was rolled back)",
+            s -> s.memory = marked(dryRunAt(V2_CREATED.minusSeconds(900), HASH_V2)),
+            "rollback"),
+        row(
+            "a mark cleared from the ReplicaSet lets the controller act again, although the"
+                + " Deployment's last-rollback record still names the revision",
+            s ->
+                s.memory =
+                    new Memory(
+                        rollbackAt(V2_CREATED.minusSeconds(900), HASH_V2),
+                        Map.of(HASH_V2, rollbackAt(V2_CREATED.minusSeconds(900), HASH_V2)),
+                        Map.of(),
+                        List.of(),
+                        List.of()),
+            "rollback"),
+        row(
+            "per-Deployment hourly cap reached (MAX_ROLLBACKS_PER_DEPLOYMENT_PER_HOUR 2)",
+            s -> s.memory = ownRollbacks(NOW.minusSeconds(3000), NOW.minusSeconds(2000)),
+            "rate_limited"),
+        row(
+            "annotation max-rollbacks-per-hour raises this Deployment's cap",
+            s -> {
+              s.memory = ownRollbacks(NOW.minusSeconds(3000), NOW.minusSeconds(2000));
+              annotate(s, Overrides.MAX_PER_HOUR, "3");
+            },
+            "rollback"),
+        row(
+            "annotation max-rollbacks-per-hour cannot lift the global cap",
+            s -> {
+              s.memory =
+                  new Memory(
+                      null,
+                      Map.of(),
+                      Map.of(),
+                      List.of(NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(9)),
+                      List.of());
+              annotate(s, Overrides.MAX_PER_HOUR, "50");
+            },
+            "rate_limited"),
+        row(
+            "annotation cooldown-seconds shortens this Deployment's cooldown",
+            s -> {
+              s.memory =
+                  new Memory(
+                      rollbackAt(NOW.minus(Duration.ofMinutes(9)), "x"), Map.of(), List.of());
+              annotate(s, Overrides.COOLDOWN, "300");
+            },
+            "rollback"),
+        row(
+            "annotation rollout-window-seconds narrows this Deployment's window",
+            s -> annotate(s, Overrides.ROLLOUT_WINDOW, "60"),
+            "outside_rollout_window"),
+        row(
+            "an annotation that is not a number stops the controller from guessing",
+            s -> annotate(s, Overrides.COOLDOWN, "ten minutes"),
+            "invalid_override"),
+        row(
+            "an out-of-range annotation too",
+            s -> annotate(s, Overrides.ROLLOUT_WINDOW, "0"),
+            "invalid_override"),
+        row(
+            "dry-run annotation with another value than true or false",
+            s -> annotate(s, Overrides.DRY_RUN, "yes"),
+            "invalid_override"));
+  }
+
+  private static void annotate(Situation s, String key, String value) {
+    s.deployment.getMetadata().getAnnotations().put(key, value);
+  }
+
+  private static Memory marked(RollbackRecord mark) {
+    return new Memory(
+        mark,
+        Map.of(mark.from().templateHash(), mark),
+        Map.of(mark.from().templateHash(), mark),
+        List.of(),
+        List.of());
+  }
+
+  private static Memory ownRollbacks(Instant... times) {
+    return new Memory(null, Map.of(), Map.of(), List.of(times), List.of(times));
+  }
+
+  private static RollbackRecord dryRunAt(Instant time, String fromHash) {
+    RollbackRecord r = rollbackAt(time, fromHash);
+    return new RollbackRecord(r.from(), r.to(), r.reason(), r.trigger(), r.time(), true);
+  }
+
+  @Test
+  void dryRunAnnotationDecidesARollbackToReportOnly() {
+    Situation s = new Situation();
+    annotate(s, Overrides.DRY_RUN, "true");
+    Decision d = s.decide();
+    assertThat(d.isRollback()).isTrue();
+    assertThat(d.dryRun()).isTrue();
+    assertThat(new Situation().decide().dryRun()).isFalse();
+  }
+
+  @Test
+  void theReappliedRuleSaysHowToClearTheMark() {
+    Situation s = new Situation();
+    s.memory = marked(rollbackAt(V2_CREATED.minusSeconds(300), HASH_V2));
+    assertThat(s.decide().detail())
+        .contains(
+            "revision 2 (" + RS_V2 + ")",
+            "kubectl annotate rs " + RS_V2 + " rollback.selfheal.dev/bad-revision-");
+  }
+
+  @Test
+  void anInvalidAnnotationIsNamedInTheDetail() {
+    Situation s = new Situation();
+    annotate(s, Overrides.COOLDOWN, "ten minutes");
+    assertThat(s.decide().detail())
+        .contains("rollback.selfheal.dev/cooldown-seconds", "\"ten minutes\"");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -77,6 +77,9 @@ class AlertPayloadParserTest {
         "no target | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\"}}]} | alerts[0].labels.deployment",
         "bad deployment name | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"../x\"}}]} | alerts[0].labels.deployment",
         "bad pod name | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"pod\":\"A B\"}}]} | alerts[0].labels.pod",
+        "pod with a slash next to a deployment | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"d\",\"pod\":\"a/b\"}}]} | alerts[0].labels.pod",
+        "pod climbing the path next to a deployment | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"d\",\"pod\":\"../..\"}}]} | alerts[0].labels.pod",
+        "empty deployment and no pod | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"\"}}]} | alerts[0].labels.deployment",
         "bad startsAt | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},\"startsAt\":\"yesterday\"}]} | alerts[0].startsAt",
         "bad template hash | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"d\",\"pod_template_hash\":\"a\\nb\"}}]} | alerts[0].labels.pod_template_hash",
       })
@@ -116,6 +119,17 @@ class AlertPayloadParserTest {
         .isThrownBy(() -> capped.parse(json.getBytes(StandardCharsets.UTF_8)))
         .withMessageContaining("MAX_ALERTS_PER_REQUEST (3)")
         .satisfies(e -> assertThat(e.field()).isEqualTo("alerts"));
+  }
+
+  @Test
+  void anEmptyLabelIsAbsentAsInPrometheus() {
+    AlertNotification n =
+        parse(
+            "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{"
+                + "\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\","
+                + "\"deployment\":\"model-server\",\"pod\":\"\"}}]}");
+    assertThat(n.alerts().get(0).problem()).isNull();
+    assertThat(n.alerts().get(0).labels()).doesNotContainKey("pod");
   }
 
   @Test

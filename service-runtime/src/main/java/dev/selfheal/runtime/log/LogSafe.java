@@ -1,4 +1,4 @@
-package dev.selfheal.rollback;
+package dev.selfheal.runtime.log;
 
 /**
  * Makes text from outside (alert labels, API error messages) safe to put into one log line: line

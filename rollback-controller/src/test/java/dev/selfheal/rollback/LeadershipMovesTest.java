@@ -1,0 +1,161 @@
+package dev.selfheal.rollback;
+
+import static dev.selfheal.rollback.Fixtures.NAME;
+import static dev.selfheal.rollback.Fixtures.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.selfheal.rollback.act.RollbackExecutor;
+import dev.selfheal.rollback.controller.Outcome;
+import dev.selfheal.rollback.controller.Reconciler;
+import dev.selfheal.rollback.decide.Reason;
+import dev.selfheal.rollback.decide.RollbackDecider;
+import dev.selfheal.rollback.decide.RollbackPolicy;
+import dev.selfheal.rollback.decide.Trigger;
+import dev.selfheal.rollback.metrics.ControllerMetrics;
+import dev.selfheal.rollback.observe.ClusterReader;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leadership is checked again just before the patch: an instance that lost the Lease while it read
+ * the Deployment and decided does not act on that decision (the new leader decides for itself), and
+ * its answer is {@code not_leader}, which the webhook turns into a 503 for Alertmanager to retry.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LeadershipMovesTest {
+
+  KubernetesClient client;
+  private Reconciler reconciler;
+
+  /** A clock that runs {@code onNextRead} once, at its next reading, in the caller's thread. */
+  private static final class HookedClock extends Clock {
+    final AtomicReference<Runnable> onNextRead = new AtomicReference<>();
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      Runnable hook = onNextRead.getAndSet(null);
+      if (hook != null) {
+        hook.run();
+      }
+      return Instant.now();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    if (reconciler != null) {
+      reconciler.close();
+    }
+  }
+
+  private void seed() {
+    Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
+    for (String v : new String[] {"v1", "v2"}) {
+      ReplicaSet rs = Fixtures.replicaSet(v, v.equals("v1") ? 1 : 2, Instant.now());
+      rs.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
+      client.resource(rs).create();
+    }
+  }
+
+  private Reconciler reconciler(Clock clock) {
+    ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
+    RollbackPolicy policy =
+        new RollbackPolicy(
+            Set.of(NS),
+            Set.of("ModelAccuracyLow"),
+            Duration.ZERO,
+            3,
+            2,
+            Duration.ofMinutes(15),
+            false);
+    return new Reconciler(
+        new ClusterReader(client),
+        new RollbackDecider(policy),
+        new RollbackExecutor(client, metrics, false, "rc-test", null),
+        metrics,
+        clock);
+  }
+
+  private Trigger alert() {
+    return Trigger.alert("ModelAccuracyLow", NS, NAME, null, Fixtures.HASH_V2, Instant.now(), true);
+  }
+
+  private String image() {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(NAME)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  @Test
+  void leadershipLostBetweenTheReadsAndThePatchIsNotActedOn() {
+    seed();
+    HookedClock clock = new HookedClock();
+    reconciler = reconciler(clock);
+    reconciler.setLeading(true);
+    await().atMost(Duration.ofSeconds(10)).until(reconciler::leading);
+
+    // The clock is read once the Deployment and its ReplicaSets have been read, before deciding.
+    clock.onNextRead.set(() -> reconciler.setLeading(false));
+    Outcome outcome = reconciler.handle(alert(), System.nanoTime());
+
+    assertThat(outcome.reason()).isEqualTo(Reason.NOT_LEADER);
+    assertThat(outcome.retryable()).isTrue();
+    assertThat(image()).isEqualTo("model-server:v2");
+  }
+
+  @Test
+  void aNewTermDoesNotActOnADecisionOfTheOldOne() {
+    seed();
+    HookedClock clock = new HookedClock();
+    reconciler = reconciler(clock);
+    reconciler.setLeading(true);
+    await().atMost(Duration.ofSeconds(10)).until(reconciler::leading);
+
+    // Lost and won again while deciding: still leading, but in another term.
+    clock.onNextRead.set(
+        () -> {
+          reconciler.setLeading(false);
+          reconciler.setLeading(true);
+          await().atMost(Duration.ofSeconds(10)).until(reconciler::leading);
+        });
+    Outcome outcome = reconciler.handle(alert(), System.nanoTime());
+
+    assertThat(outcome.reason()).isEqualTo(Reason.NOT_LEADER);
+    assertThat(image()).isEqualTo("model-server:v2");
+    // The next delivery, in the new term, acts.
+    assertThat(reconciler.handle(alert(), System.nanoTime()).decision()).isEqualTo("rollback");
+    assertThat(image()).isEqualTo("model-server:v1");
+  }
+}
