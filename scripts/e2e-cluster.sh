@@ -883,7 +883,7 @@ step_refused_then_retried() {
     template_is_v2 || { echo "the template changed while the controller could not patch it: $(template_version)" >&2; return 1; }
     log "the controller's log since the mark was cleared:"
     kubectl -n default logs deployment/rollback-controller --since="$((SECONDS - cleared + 5))s" 2>/dev/null \
-      | grep -e "Answering 503" -e "patch failed" -e "HTTP 403" -e "RollbackWithheld" -e "Rolled back" | head -20 || true
+      | grep -e "Answering 503" -e "patch failed" -e "HTTP 403" -e "Rollback withheld" -e "Rolled back" | head -20 || true
   fi
   run kubectl apply -f "$ROOT/k8s/rollback-controller.yaml"
   local restored=$SECONDS
