@@ -753,13 +753,17 @@ bad_mark="rollback.selfheal.dev/bad-revision"
 cooldown_override="rollback.selfheal.dev/cooldown-seconds"
 controller_sa="system:serviceaccount:default:rollback-controller"
 
-# withheld_events: "count message" of each RollbackWithheld Event on the model-server Deployment, one a line.
+# withheld_events: "count type message" of each RollbackWithheld Event on this run's model-server Deployment (by
+# its uid: Events of an earlier run's Deployment of the same name live on for an hour), one a line.
 withheld_events() {
-  k get events --field-selector reason=RollbackWithheld,involvedObject.name=model-server,involvedObject.kind=Deployment \
+  local uid
+  uid="$(k get deployment model-server -o jsonpath='{.metadata.uid}' 2>/dev/null)" || return 0
+  [ -n "$uid" ] || return 0
+  k get events --field-selector "reason=RollbackWithheld,involvedObject.name=model-server,involvedObject.uid=$uid" \
     -o jsonpath='{range .items[*]}{.count} {.type} {.message}{"\n"}{end}' 2>/dev/null
 }
 
-withheld_event_seen() { [ -n "$(withheld_events)" ]; }
+withheld_event_seen() { [ "$(withheld_count)" -gt "$(cat "$work/withheld-before")" ]; }
 
 # withheld_count: RollbackWithheld Events on the Deployment, each counted as often as the API server saw it.
 withheld_count() {
@@ -780,6 +784,7 @@ v2_replicaset() {
 
 step_reapply_v2_no_fight() {
   # As a person or GitOps re-applies the revision the controller rolled back from.
+  [ "$mode" = "dry-run" ] || withheld_count >"$work/withheld-before"
   run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
   local applied=$SECONDS
   printf '%(%s)T\n' -1 >"$work/v2-applied"
@@ -800,8 +805,9 @@ step_reapply_v2_no_fight() {
   [[ "$events" == *" Warning "* ]] || { echo "the RollbackWithheld Event is not a Warning: $events" >&2; return 1; }
   [[ "$events" == *"kubectl annotate rs $rs $bad_mark-"* ]] \
     || { echo "the Event does not name the command that clears the mark (kubectl annotate rs $rs $bad_mark-)" >&2; return 1; }
-  observe ex4-reapply-events "$(withheld_count) Warning RollbackWithheld"
-  [ "$(withheld_count)" -eq 1 ] || { echo "expected one RollbackWithheld Event, found $(withheld_count)" >&2; return 1; }
+  local new_events=$(($(withheld_count) - $(cat "$work/withheld-before")))
+  observe ex4-reapply-events "$new_events Warning RollbackWithheld"
+  [ "$new_events" -eq 1 ] || { echo "expected one RollbackWithheld Event, found $new_events" >&2; return 1; }
   observe ex4-reapply-decisions "$(withheld_decisions alert) alert, $(withheld_decisions rollout) watch"
 }
 

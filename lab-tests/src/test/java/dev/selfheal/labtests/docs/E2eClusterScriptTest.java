@@ -759,6 +759,7 @@ class E2eClusterScriptTest {
           *"annotate deployment model-server rollback.selfheal.dev/cooldown-seconds-") : > "$s/cooldown" ;;
           *"get deployment model-server -o jsonpath={.metadata.annotations.rollback"*) echo "$cooldown" ;;
           *"get rs -l app=model-server,version=v2"*) echo model-server-b ;;
+          *"get deployment model-server -o jsonpath={.metadata.uid}"*) echo 0f1e-uid ;;
           *"get --raw"*"/proxy/metrics"*)
             if %s && [ "$role" = narrow ] && [ "$mark" = cleared ] && [ "$cooldown" = 0 ]; then
               echo 1 > "$s/refused"
@@ -791,7 +792,7 @@ class E2eClusterScriptTest {
             for i in 1 2 3; do
               echo "model-server-a-$i||"'[{"name":"MODEL_VERSION","value":"v1.0"}]'
             done ;;
-          *"reason=RollbackWithheld"*)
+          *"reason=RollbackWithheld,involvedObject.name=model-server,involvedObject.uid=0f1e-uid"*)
             [ "$applies" -ge 2 ] && echo '1 Warning Not rolling back revision 8 (model-server-b): it was rolled back from before and re-applied; to let the controller act on it again: kubectl annotate rs model-server-b rollback.selfheal.dev/bad-revision-' ;;
           *"reason=RolledBack"*) echo 'Rolled back alert ModelDegraded: revision 8 -> revision 9' ;;
         esac
@@ -917,5 +918,27 @@ class E2eClusterScriptTest {
         .containsPattern("SKIP +0s  patch taken from its Role")
         .doesNotContain("restoring the rollback controller's Role");
     assertThat(recordedCalls()).noneMatch(call -> call.contains("patch role"));
+  }
+
+  @Test
+  void aRollbackWithheldEventFromBeforeTheReapplyDoesNotCount() throws IOException {
+    fakeControllerCluster(true);
+    // The Event is there from the first v2 on (as one of an earlier apply would be), and no new one
+    // follows the re-apply.
+    String kubectl = Files.readString(bin.resolve("kubectl"));
+    Files.writeString(
+        bin.resolve("kubectl"),
+        kubectl.replace(
+            "[ \"$applies\" -ge 2 ] && echo '1 Warning",
+            "[ \"$applies\" -ge 1 ] && echo '1 Warning"));
+
+    Shell.Result result =
+        script("--timeout", "4", "--with-prometheus", "--with-rollback-controller", "--skip-build");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stdout())
+        .containsPattern("FAIL +\\d+s  v2 re-applied; the controller does not fight it");
+    assertThat(result.stderr())
+        .contains("waiting until the controller records a RollbackWithheld Event");
   }
 }
