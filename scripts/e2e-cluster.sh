@@ -3,7 +3,8 @@
 # pass/fail summary with timings:
 # build and load both images, deploy v1 (3/3 ready, 3 endpoints), deploy the faulty v2 (watch restarts and unready
 # pods), roll back (3 ready v1 pods, 3 endpoints, MODEL_VERSION v1.0), and optionally install the Prometheus chart
-# and wait for the model-health alerts, or let the rollback controller undo v2 on its own.
+# and wait for the model-health alerts, or let the rollback controller undo v2 on its own; with both, re-apply v2
+# (the controller must not fight it) and refuse its patch for a while (it must retry once allowed again).
 #
 # It never creates or deletes clusters: start one first (`kind create cluster`, `minikube start` or
 # `scripts/local-cluster.sh up`). With --all it also runs the bonus experiment and Exercise 5, and --record FILE
@@ -57,7 +58,10 @@ Options:
   --with-prometheus          also install prometheus-community/prometheus (chart 29.x) with
                              k8s/prometheus-values.yaml and wait for the model-health alerts
   --with-rollback-controller also deploy k8s/rollback-controller.yaml and let it undo v2 on its own
-                             instead of running `kubectl rollout undo`
+                             instead of running `kubectl rollout undo`; with --with-prometheus, then
+                             re-apply v2 (the controller must not roll it back again: one RollbackWithheld
+                             Event) and take `patch` from its Role for a while (the refused rollback is
+                             retried once the Role is back; the Role is always put back)
   --with-bonus               also run the bonus experiment (scale to 2, /tmp/unready, /tmp/unhealthy, v2 over 2)
   --with-recommender         also run Exercise 5 (recommender, Redis, the loader Job, taking both dependencies away)
   --all                      everything: the above four options
@@ -741,6 +745,174 @@ step_prometheus_resolved() {
   observe ex4-degraded-resolved "$((SECONDS - started)) s"
 }
 
+# ---------------------------------------------------------------------------------------------------------------
+# Exercise 4, after the controller's rollback: it does not fight a re-apply of the revision it rolled back from,
+# and a rollback refused by a transient cause (a Role without `patch`) happens once the cause is gone.
+
+bad_mark="rollback.selfheal.dev/bad-revision"
+cooldown_override="rollback.selfheal.dev/cooldown-seconds"
+controller_sa="system:serviceaccount:default:rollback-controller"
+
+# withheld_events: "count type message" of each RollbackWithheld Event on this run's model-server Deployment (by
+# its uid: Events of an earlier run's Deployment of the same name live on for an hour), one a line.
+withheld_events() {
+  local uid
+  uid="$(k get deployment model-server -o jsonpath='{.metadata.uid}' 2>/dev/null)" || return 0
+  [ -n "$uid" ] || return 0
+  k get events --field-selector "reason=RollbackWithheld,involvedObject.name=model-server,involvedObject.uid=$uid" \
+    -o jsonpath='{range .items[*]}{.count} {.type} {.message}{"\n"}{end}' 2>/dev/null
+}
+
+withheld_event_seen() { [ "$(withheld_count)" -gt "$(cat "$work/withheld-before")" ]; }
+
+# withheld_count: RollbackWithheld Events on the Deployment, each counted as often as the API server saw it.
+withheld_count() {
+  local n=0 count _rest
+  while read -r count _rest; do
+    [ -n "$count" ] || continue
+    n=$((n + ${count:-1}))
+  done < <(withheld_events)
+  echo "$n"
+}
+
+template_is_v2() { [ "$(template_version)" = "v2.0" ]; }
+
+# The ReplicaSet of the current (v2) template: the one the controller marked bad when it rolled back from it.
+v2_replicaset() {
+  k get rs -l app=model-server,version=v2 -o jsonpath='{.items[0].metadata.name}' 2>/dev/null
+}
+
+step_reapply_v2_no_fight() {
+  # As a person or GitOps re-applies the revision the controller rolled back from.
+  [ "$mode" = "dry-run" ] || withheld_count >"$work/withheld-before"
+  run kubectl -n "$namespace" apply -f "$(manifest deployment-v2.yaml)"
+  local applied=$SECONDS
+  printf '%(%s)T\n' -1 >"$work/v2-applied"
+  wait_until "the controller records a RollbackWithheld Event on the Deployment instead of rolling back" \
+    withheld_event_seen
+  if [ "$mode" = "dry-run" ]; then
+    echo "+ (check that the template is still MODEL_VERSION v2.0 and the Event is one Warning naming kubectl annotate rs <v2 ReplicaSet> $bad_mark-)"
+    return 0
+  fi
+  observe ex4-reapply-withheld "$((SECONDS - applied)) s"
+  local version events rs
+  version="$(template_version)"
+  events="$(withheld_events)"
+  rs="$(v2_replicaset)"
+  log "the controller's Event: $events"
+  observe ex4-reapply-template "$version"
+  [ "$version" = "v2.0" ] || { echo "the template is $version, not v2.0: the controller rolled the re-applied v2 back" >&2; return 1; }
+  [[ "$events" == *" Warning "* ]] || { echo "the RollbackWithheld Event is not a Warning: $events" >&2; return 1; }
+  [[ "$events" == *"kubectl annotate rs $rs $bad_mark-"* ]] \
+    || { echo "the Event does not name the command that clears the mark (kubectl annotate rs $rs $bad_mark-)" >&2; return 1; }
+  local new_events=$(($(withheld_count) - $(cat "$work/withheld-before")))
+  observe ex4-reapply-events "$new_events Warning RollbackWithheld"
+  [ "$new_events" -eq 1 ] || { echo "expected one RollbackWithheld Event, found $new_events" >&2; return 1; }
+  observe ex4-reapply-decisions "$(withheld_decisions alert) alert, $(withheld_decisions rollout) watch"
+}
+
+# withheld_decisions alert|rollout: the controller's decisions reapplied_bad_revision, by trigger.
+withheld_decisions() {
+  controller_metric "rollback_controller_decisions_ignored_total{reason=\"reapplied_bad_revision\",trigger=\"$1\"}"
+}
+
+# The controller's own counters, through the API server's proxy to its Service (the acting instance only).
+controller_metric() { # NAME{LABELS} -> its value as a whole number, 0 when absent
+  local body line value
+  body="$(kubectl get --raw "/api/v1/namespaces/default/services/rollback-controller:http/proxy/metrics" 2>/dev/null)" \
+    || { echo 0; return 0; }
+  while IFS= read -r line; do
+    if [[ "$line" == "$1 "* ]]; then
+      value="${line##* }"
+      echo "${value%.*}"
+      return 0
+    fi
+  done <<<"$body"
+  echo 0
+}
+
+patch_failures() { controller_metric 'rollback_controller_rollback_failures_total{reason="patch_failed"}'; }
+
+answered_503() { kubectl -n default logs deployment/rollback-controller 2>/dev/null | grep -c "Answering 503 to receiver" || true; }
+
+can_patch_deployments() {
+  [ "$(kubectl auth can-i patch deployments.apps -n default --as="$controller_sa" 2>/dev/null)" = "yes" ]
+}
+cannot_patch_deployments() { ! can_patch_deployments; }
+
+# The rest of the Role still holds: leader election (the Lease), the bad-revision mark, the Events, the watch.
+role_keeps_the_rest() {
+  local check
+  for check in "get leases.coordination.k8s.io/rollback-controller" "patch leases.coordination.k8s.io/rollback-controller" \
+    "create leases.coordination.k8s.io" "patch replicasets.apps" "create events" "watch deployments.apps" "get pods"; do
+    # shellcheck disable=SC2086 # the verb and the resource are two words
+    [ "$(kubectl auth can-i $check -n default --as="$controller_sa" 2>/dev/null)" = "yes" ] \
+      || { echo "the Role no longer allows: $check" >&2; return 1; }
+  done
+}
+
+refusal_seen() {
+  [ "$(patch_failures)" -gt "$(cat "$work/patch-failures-before")" ] \
+    || [ "$(answered_503)" -gt "$(cat "$work/answered-503-before")" ]
+}
+
+# Takes `patch` away from the Role's Deployment rule (rule 0, checked by the JSON patch's own tests): the
+# controller can still read and watch, lead, mark ReplicaSets and write Events, but not roll back.
+role_without_patch='[{"op":"test","path":"/rules/0/resources","value":["deployments"]},{"op":"test","path":"/rules/0/verbs","value":["get","list","watch","patch"]},{"op":"replace","path":"/rules/0/verbs","value":["get","list","watch"]}]'
+
+step_refused_then_retried() {
+  # Marked first: from here on the trap puts the Role back as the manifest has it, whatever happens.
+  [ "$mode" = "dry-run" ] || touch "$work/role-narrowed"
+  run kubectl -n default patch role rollback-controller --type=json -p "$role_without_patch"
+  wait_until "the controller's ServiceAccount may no longer patch Deployments" cannot_patch_deployments
+  if [ "$mode" != "dry-run" ]; then
+    role_keeps_the_rest
+    patch_failures >"$work/patch-failures-before"
+    answered_503 >"$work/answered-503-before"
+  fi
+  # Exercise 4's rollback was a few minutes ago, inside the lab's COOLDOWN_SECONDS (600 s): without this, the
+  # controller would decide `cooldown` and not try. The Deployment's own override (docs/rollback-controller.md);
+  # the rollback's patch takes it away again with the rest of v2's annotations, as `kubectl rollout undo` does.
+  [ "$mode" = "dry-run" ] || touch "$work/cooldown-overridden"
+  run kubectl -n "$namespace" annotate deployment model-server "$cooldown_override=0" --overwrite
+  local rs="<v2 ReplicaSet>" cleared
+  [ "$mode" = "dry-run" ] || rs="$(v2_replicaset)"
+  [ -n "$rs" ] || { echo "no v2 ReplicaSet of model-server found" >&2; return 1; }
+  # The command the RollbackWithheld Event names: the person accepts that the controller acts on v2 again.
+  run kubectl -n "$namespace" annotate rs "$rs" "$bad_mark-"
+  cleared=$SECONDS
+  wait_until "the controller's rollback patch is refused (403): 503 with Retry-After to Alertmanager, or rollback_controller_rollback_failures_total{reason=\"patch_failed\"} rises" \
+    refusal_seen
+  if [ "$mode" != "dry-run" ]; then
+    observe ex4-refused "$((SECONDS - cleared)) s"
+    observe ex4-refusal-seen "$(($(answered_503) - $(cat "$work/answered-503-before"))) × 503 to Alertmanager, patch_failed +$(($(patch_failures) - $(cat "$work/patch-failures-before")))"
+    template_is_v2 || { echo "the template changed while the controller could not patch it: $(template_version)" >&2; return 1; }
+    log "the controller's log since the mark was cleared:"
+    kubectl -n default logs deployment/rollback-controller --since="$((SECONDS - cleared + 5))s" 2>/dev/null \
+      | grep -e "Answering 503" -e "patch failed" -e "HTTP 403" -e "Rollback withheld" -e "Rolled back" | head -20 || true
+  fi
+  run kubectl apply -f "$ROOT/k8s/rollback-controller.yaml"
+  local restored=$SECONDS
+  wait_until "the controller's ServiceAccount may patch Deployments again" can_patch_deployments
+  [ "$mode" = "dry-run" ] || rm -f "$work/role-narrowed"
+  wait_until "the controller has retried and put MODEL_VERSION v1.0 back in the Deployment" template_is_v1
+  [ "$mode" = "dry-run" ] || observe ex4-retry-patch "$((SECONDS - restored)) s"
+  wait_until "3 v1 pods are ready, no v2 pod is left and the Service has 3 endpoints" healthy_v1
+  [ "$mode" = "dry-run" ] && { echo "+ (remove $cooldown_override from the Deployment if the rollback left it)"; return 0; }
+  observe ex4-retry-recovered "$((SECONDS - restored)) s"
+  log "the controller's Event: $(k get events --field-selector reason=RolledBack,involvedObject.name=model-server \
+    -o jsonpath='{.items[-1:].message}' 2>/dev/null)"
+  remove_cooldown_override
+  rm -f "$work/cooldown-overridden"
+}
+
+# The cooldown override, if it is still on the Deployment (the rollback's patch normally takes it away).
+remove_cooldown_override() {
+  local value
+  value="$(k get deployment model-server -o "jsonpath={.metadata.annotations.${cooldown_override//./\\.}}" 2>/dev/null)" || return 0
+  [ -z "$value" ] || k annotate deployment model-server "$cooldown_override-" >/dev/null
+}
+
 # The bonus experiment: two pods, one made unready from inside, the other unhealthy, then v2 over the two.
 
 ready_v1_with_endpoints() { # N
@@ -921,6 +1093,7 @@ dump_diagnostics() {
   done
   if $with_controller; then
     diagnose "logs of the rollback controller" kubectl -n default logs deployment/rollback-controller --tail=200
+    diagnose "the rollback controller's Role" kubectl -n default get role rollback-controller -o yaml
   fi
   if $with_prometheus; then
     diagnose "pods in $monitoring_ns" kubectl -n "$monitoring_ns" get pods -o wide
@@ -999,6 +1172,16 @@ cleanup() {
     while read -r pid; do
       kill "$pid" 2>/dev/null || true
     done <"$work/pids"
+  fi
+  # The no-fight run's Role without `patch` (step_refused_then_retried): back as the manifest has it, also with
+  # --keep, since a controller that cannot patch is not the lab's controller.
+  if [ "$mode" = "run" ] && [ -n "$work" ] && [ -f "$work/role-narrowed" ]; then
+    log "restoring the rollback controller's Role from k8s/rollback-controller.yaml"
+    kubectl apply -f "$ROOT/k8s/rollback-controller.yaml" >/dev/null 2>&1 \
+      || echo "e2e-cluster: could not restore the Role rollback-controller: kubectl apply -f k8s/rollback-controller.yaml" >&2
+  fi
+  if [ "$mode" = "run" ] && [ -n "$work" ] && [ -f "$work/cooldown-overridden" ]; then
+    remove_cooldown_override || echo "e2e-cluster: could not remove $cooldown_override from deployment/model-server" >&2
   fi
   if [ "$mode" = "run" ] && ! $keep && [ -n "$work" ]; then
     if [ -f "$work/created-model-server" ]; then
@@ -1098,6 +1281,9 @@ main() {
   if $with_prometheus; then
     step "alert ModelDegraded resolves after the rollback" step_prometheus_resolved
   fi
+  if $with_controller && $with_prometheus; then
+    controller_no_fight_steps ""
+  fi
   $with_bonus && bonus_steps
   $with_recommender && recommender_steps
   $failed && exit "$EXIT_FAILED"
@@ -1139,7 +1325,17 @@ run_whole_lab() {
   step "exercise 4: the rollback controller undoes v2 on its own; 3 v1 pods ready" step_rollback
   step "exercise 4: recovered: MODEL_VERSION v1.0, 3 endpoints" step_verify_recovery
   step "exercise 4: alert ModelDegraded resolves after the rollback" step_prometheus_resolved
+  controller_no_fight_steps "exercise 4: "
   recommender_steps
+}
+
+# After the controller's rollback of v2 (with Prometheus's alerts): it does not fight a re-apply of v2, and a
+# rollback refused for a while (its Role without `patch`) happens once the Role is back.
+controller_no_fight_steps() { # PREFIX of the step names
+  step "${1}v2 re-applied; the controller does not fight it (one RollbackWithheld Event, v2 stays)" \
+    step_reapply_v2_no_fight
+  step "${1}patch taken from its Role, mark cleared: refused (403, 503 to Alertmanager); Role restored, v1 back" \
+    step_refused_then_retried
 }
 
 step_rollback_manual() { with_controller=false step_rollback; }

@@ -270,10 +270,13 @@ class DocsCommandsTest {
         if (!objects.hasService(name)) {
           problems.add(command + ": no service " + name);
         }
-      } else if (word.startsWith("involvedObject.name=")) {
-        String name = word.substring(word.indexOf('=') + 1);
-        if (!objects.names.contains(name)) {
-          problems.add(command + ": no object " + name);
+      } else if (word.contains("involvedObject.name=")) {
+        // A field selector may join several fields with commas.
+        for (String field : word.split(",")) {
+          String name = field.substring(field.indexOf('=') + 1);
+          if (field.startsWith("involvedObject.name=") && !objects.names.contains(name)) {
+            problems.add(command + ": no object " + name);
+          }
         }
       } else if (word.startsWith("--replicas=") && !word.matches("--replicas=\\d+")) {
         problems.add(command + ": bad replica count " + word);

@@ -638,4 +638,307 @@ class E2eClusterScriptTest {
         .doesNotContain("rollback took")
         .contains("(time the rollback from start to a recovered Service)");
   }
+
+  @Test
+  void dryRunOfTheWholeLabReappliesV2AndRefusesThePatchAfterTheControllersRollback()
+      throws IOException {
+    healthyTools();
+
+    Shell.Result result = script("--dry-run", "--all");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout().lines().toList())
+        .containsSubsequence(
+            "  PASS     0s  exercise 4: the rollback controller undoes v2 on its own; 3 v1 pods ready",
+            "  PASS     0s  exercise 4: alert ModelDegraded resolves after the rollback",
+            "  PASS     0s  exercise 4: v2 re-applied; the controller does not fight it (one"
+                + " RollbackWithheld Event, v2 stays)",
+            "  PASS     0s  exercise 4: patch taken from its Role, mark cleared: refused (403, 503 to"
+                + " Alertmanager); Role restored, v1 back",
+            "  PASS     0s  exercise 5: recommender, Redis, profile API, loader Job; pods ready after"
+                + " the warm-up");
+    String noFight =
+        result
+            .stdout()
+            .substring(result.stdout().indexOf("== exercise 4: v2 re-applied"))
+            .substring(
+                0,
+                result.stdout().indexOf("== exercise 5:")
+                    - result.stdout().indexOf("== exercise 4: v2 re-applied"));
+    assertThat(noFight.lines().filter(line -> line.startsWith("+ ")).toList())
+        .containsExactly(
+            "+ kubectl -n default apply -f " + repo.resolve("k8s/deployment-v2.yaml"),
+            "+ (wait up to 300s until the controller records a RollbackWithheld Event on the"
+                + " Deployment instead of rolling back)",
+            "+ (check that the template is still MODEL_VERSION v2.0 and the Event is one Warning"
+                + " naming kubectl annotate rs <v2 ReplicaSet> rollback.selfheal.dev/bad-revision-)",
+            "+ kubectl -n default patch role rollback-controller --type=json -p "
+                + ROLE_WITHOUT_PATCH,
+            "+ (wait up to 300s until the controller's ServiceAccount may no longer patch"
+                + " Deployments)",
+            "+ kubectl -n default annotate deployment model-server"
+                + " rollback.selfheal.dev/cooldown-seconds=0 --overwrite",
+            "+ kubectl -n default annotate rs <v2 ReplicaSet> rollback.selfheal.dev/bad-revision-",
+            "+ (wait up to 300s until the controller's rollback patch is refused (403): 503 with"
+                + " Retry-After to Alertmanager, or"
+                + " rollback_controller_rollback_failures_total{reason=\"patch_failed\"} rises)",
+            "+ kubectl apply -f " + repo.resolve("k8s/rollback-controller.yaml"),
+            "+ (wait up to 300s until the controller's ServiceAccount may patch Deployments again)",
+            "+ (wait up to 300s until the controller has retried and put MODEL_VERSION v1.0 back in"
+                + " the Deployment)",
+            "+ (wait up to 300s until 3 v1 pods are ready, no v2 pod is left and the Service has 3"
+                + " endpoints)",
+            "+ (remove rollback.selfheal.dev/cooldown-seconds from the Deployment if the rollback"
+                + " left it)");
+    assertThat(recordedCalls()).containsOnly("kubectl config current-context");
+  }
+
+  /**
+   * The JSON patch that takes {@code patch} from the Role's Deployment rule only: its own tests
+   * make it fail unless rule 0 is that rule with exactly the manifest's verbs.
+   */
+  private static final String ROLE_WITHOUT_PATCH =
+      "[{\"op\":\"test\",\"path\":\"/rules/0/resources\",\"value\":[\"deployments\"]},"
+          + "{\"op\":\"test\",\"path\":\"/rules/0/verbs\",\"value\":[\"get\",\"list\",\"watch\",\"patch\"]},"
+          + "{\"op\":\"replace\",\"path\":\"/rules/0/verbs\",\"value\":[\"get\",\"list\",\"watch\"]}]";
+
+  @Test
+  void theJsonPatchTakesPatchFromTheManifestsDeploymentRuleOnly() {
+    // The manifest's first rule is the one the patch tests for and narrows; the Lease rules stay.
+    String manifest = Repo.read("k8s/rollback-controller.yaml");
+    String rules =
+        manifest.substring(manifest.indexOf("rules:"), manifest.indexOf("kind: RoleBinding"));
+    List<String> resources =
+        rules.lines().filter(line -> line.contains("resources:")).map(String::strip).toList();
+    assertThat(resources.get(0)).isEqualTo("resources: [\"deployments\"]");
+    assertThat(
+            rules.lines().filter(line -> line.contains("verbs:")).findFirst().orElseThrow().strip())
+        .isEqualTo("verbs: [\"get\", \"list\", \"watch\", \"patch\"]");
+    assertThat(Repo.read("scripts/e2e-cluster.sh"))
+        .contains("role_without_patch='" + ROLE_WITHOUT_PATCH + "'");
+  }
+
+  /**
+   * A stand-in cluster for Exercise 4 with Prometheus and the controller: kubectl keeps the
+   * release, the Role and the bad-revision mark in state files and plays the controller (it rolls
+   * the first v2 back, withholds on the re-applied one, is refused while the Role lacks {@code
+   * patch} and the mark is cleared, and rolls back once the Role is back); curl answers as
+   * Prometheus and the model server. {@code refuses} false: the controller never gets to its
+   * refused patch.
+   */
+  private void fakeControllerCluster(boolean refuses) throws IOException {
+    healthyTools();
+    Path state = temp.resolve("state");
+    Files.createDirectories(state);
+    Files.writeString(state.resolve("release"), "none");
+    Files.writeString(state.resolve("role"), "full");
+    Files.writeString(state.resolve("v2-applies"), "0");
+    Files.writeString(state.resolve("mark"), "set");
+    Files.writeString(state.resolve("refused"), "0");
+    Files.writeString(state.resolve("cooldown"), "");
+    shim(
+        "kubectl",
+        """
+        s='%s'
+        release=$(cat "$s/release"); role=$(cat "$s/role"); mark=$(cat "$s/mark")
+        applies=$(cat "$s/v2-applies"); cooldown=$(cat "$s/cooldown")
+        case "$*" in
+          "config current-context") echo kind-kind ;;
+          *"delete deployment model-server"*) echo none > "$s/release" ;;
+          *"apply -f "*deployment-v2.yaml)
+            echo v2 > "$s/release"; echo $((applies + 1)) > "$s/v2-applies"; echo set > "$s/mark" ;;
+          *"apply -f "*deployment.yaml) echo v1 > "$s/release" ;;
+          *"apply -f "*rollback-controller.yaml) echo full > "$s/role" ;;
+          *"patch role rollback-controller --type=json"*) echo narrow > "$s/role" ;;
+          *"auth can-i patch deployments.apps"*)
+            if [ "$role" = narrow ]; then echo no; exit 1; fi; echo yes ;;
+          *"auth can-i"*) echo yes ;;
+          *"annotate rs model-server-b rollback.selfheal.dev/bad-revision-"*) echo cleared > "$s/mark" ;;
+          *"annotate deployment model-server rollback.selfheal.dev/cooldown-seconds=0 --overwrite")
+            echo 0 > "$s/cooldown" ;;
+          *"annotate deployment model-server rollback.selfheal.dev/cooldown-seconds-") : > "$s/cooldown" ;;
+          *"get deployment model-server -o jsonpath={.metadata.annotations.rollback"*) echo "$cooldown" ;;
+          *"get rs -l app=model-server,version=v2"*) echo model-server-b ;;
+          *"get deployment model-server -o jsonpath={.metadata.uid}"*) echo 0f1e-uid ;;
+          *"get --raw"*"/proxy/metrics"*)
+            if %s && [ "$role" = narrow ] && [ "$mark" = cleared ] && [ "$cooldown" = 0 ]; then
+              echo 1 > "$s/refused"
+            fi
+            echo 'rollback_controller_decisions_ignored_total{reason="reapplied_bad_revision",trigger="alert"} 3.0'
+            echo 'rollback_controller_decisions_ignored_total{reason="reapplied_bad_revision",trigger="rollout"} 0.0'
+            echo 'rollback_controller_rollback_failures_total{reason="conflict"} 0.0'
+            echo 'rollback_controller_rollback_failures_total{reason="patch_failed"} '"$(cat "$s/refused").0" ;;
+          *"logs deployment/rollback-controller"*)
+            [ "$(cat "$s/refused")" = 1 ] && echo 'WARN AlertsHandler - Answering 503 to receiver rollback-controller: 1 of 1 alerts' ;;
+          *"port-forward"*) exec sleep 30 ;;
+          *'"MODEL_VERSION")].value}'*)
+            # The controller: it rolls v2 back, except when its mark says v2 was re-applied on purpose,
+            # within its cooldown, or while its Role lacks patch. Its patch replaces the Deployment's
+            # annotations, the cooldown override with them.
+            if [ "$release" = v2 ]; then
+              if [ "$applies" = 1 ] || { [ "$mark" = cleared ] && [ "$role" = full ] && [ "$cooldown" = 0 ]; }; then
+                echo v1 > "$s/release"; release=v1; : > "$s/cooldown"
+              fi
+            fi
+            if [ "$release" = v2 ]; then echo v2.0; else echo v1.0; fi ;;
+          *"get pods"*"labels.version"*)
+            if [ "$release" = v1 ]; then
+              printf 'model-server-a-1 v1 true 0 \nmodel-server-a-2 v1 true 0 \nmodel-server-a-3 v1 true 0 \n'
+            elif [ "$release" = v2 ]; then
+              printf 'model-server-b-1 v2 true 0 \nmodel-server-b-2 v2 true 0 \n'
+            fi ;;
+          *"get endpoints"*) [ "$release" = v1 ] && echo "10.244.0.5 10.244.0.6 10.244.0.7" ;;
+          *"containers[0].env}"*)
+            for i in 1 2 3; do
+              echo "model-server-a-$i||"'[{"name":"MODEL_VERSION","value":"v1.0"}]'
+            done ;;
+          *"reason=RollbackWithheld,involvedObject.name=model-server,involvedObject.uid=0f1e-uid"*)
+            [ "$applies" -ge 2 ] && echo '1 Warning Not rolling back revision 8 (model-server-b): it was rolled back from before and re-applied; to let the controller act on it again: kubectl annotate rs model-server-b rollback.selfheal.dev/bad-revision-' ;;
+          *"reason=RolledBack"*) echo 'Rolled back alert ModelDegraded: revision 8 -> revision 9' ;;
+        esac
+        exit 0"""
+            .formatted(state, refuses));
+    shim(
+        "curl",
+        """
+        for arg in "$@"; do
+          case "$arg" in
+            *'query=model_accuracy{version="v1.0"}'*)
+              echo '{"status":"success","data":{"result":[{"metric":{}},{"metric":{}},{"metric":{}}]}}'; exit 0 ;;
+            *'query=max_over_time(ALERTS{alertname="ModelDegraded"'*)
+              echo '{"status":"success","data":{"result":[{"metric":{}}]}}'; exit 0 ;;
+            *'query='*) echo '{"status":"success","data":{"result":[]}}'; exit 0 ;;
+          esac
+        done
+        for arg in "$@"; do
+          case "$arg" in
+            http://*/predict) echo '{"prediction":"legitimate","confidence":0.95,"version":"v1.0"}'; exit 0 ;;
+            http://*/metrics) printf '# TYPE model_accuracy gauge\nmodel_accuracy{version="v1.0"} 0.947\n'; exit 0 ;;
+            http://*) echo '{"status":"ready"}'; exit 0 ;;
+          esac
+        done
+        exit 2""");
+  }
+
+  @Test
+  void afterTheControllersRollbackItWithholdsOnAReappliedV2AndRetriesARefusedPatch()
+      throws IOException {
+    fakeControllerCluster(true);
+
+    Shell.Result result =
+        script(
+            "--timeout", "20", "--with-prometheus", "--with-rollback-controller", "--skip-build");
+
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.stdout())
+        .containsPattern("PASS +\\d+s  v2 re-applied; the controller does not fight it")
+        .containsPattern("PASS +\\d+s  patch taken from its Role, mark cleared")
+        .contains("observed: ex4-reapply-template = v2.0")
+        .contains("observed: ex4-reapply-events = 1 Warning RollbackWithheld")
+        .contains("observed: ex4-reapply-decisions = 3 alert, 0 watch")
+        .contains("observed: ex4-refusal-seen = 1 × 503 to Alertmanager, patch_failed +1")
+        .containsPattern("observed: ex4-retry-patch = \\d+ s")
+        .contains("15 of 15 steps passed")
+        .contains("RESULT: PASS");
+    List<String> calls = recordedCalls();
+    assertThat(calls)
+        .containsSubsequence(
+            "kubectl -n default apply -f " + repo.resolve("k8s/deployment-v2.yaml"),
+            "kubectl -n default apply -f " + repo.resolve("k8s/deployment-v2.yaml"),
+            "kubectl -n default patch role rollback-controller --type=json -p "
+                + ROLE_WITHOUT_PATCH,
+            "kubectl -n default annotate rs model-server-b rollback.selfheal.dev/bad-revision-",
+            "kubectl apply -f " + repo.resolve("k8s/rollback-controller.yaml"));
+    // The Role was put back by the step itself: the clean-up has nothing to restore, and the
+    // Lease's rules were checked while patch was gone.
+    assertThat(result.stdout()).doesNotContain("restoring the rollback controller's Role");
+    assertThat(calls)
+        .contains(
+            "kubectl -n default annotate deployment model-server"
+                + " rollback.selfheal.dev/cooldown-seconds=0 --overwrite")
+        .noneMatch(call -> call.endsWith("rollback.selfheal.dev/cooldown-seconds-"));
+    assertThat(calls)
+        .contains(
+            "kubectl auth can-i patch leases.coordination.k8s.io/rollback-controller -n default"
+                + " --as=system:serviceaccount:default:rollback-controller");
+  }
+
+  @Test
+  void whenTheRefusalNeverComesTheStepFailsAndTheTrapPutsTheRoleBack() throws IOException {
+    fakeControllerCluster(false);
+
+    Shell.Result result =
+        script("--timeout", "4", "--with-prometheus", "--with-rollback-controller", "--skip-build");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stderr())
+        .contains("waiting until the controller's rollback patch is refused");
+    assertThat(result.stdout())
+        .containsPattern("PASS +\\d+s  v2 re-applied; the controller does not fight it")
+        .containsPattern("FAIL +\\d+s  patch taken from its Role, mark cleared")
+        .contains("--- the rollback controller's Role")
+        .contains("restoring the rollback controller's Role from k8s/rollback-controller.yaml")
+        .contains("RESULT: FAIL");
+    List<String> calls = recordedCalls();
+    assertThat(calls)
+        .containsSubsequence(
+            "kubectl -n default patch role rollback-controller --type=json -p "
+                + ROLE_WITHOUT_PATCH,
+            "kubectl apply -f " + repo.resolve("k8s/rollback-controller.yaml"),
+            "kubectl -n default annotate deployment model-server"
+                + " rollback.selfheal.dev/cooldown-seconds-",
+            "kubectl delete -f "
+                + repo.resolve("k8s/rollback-controller.yaml")
+                + " --ignore-not-found --wait=false");
+    assertThat(Files.readString(temp.resolve("state/role")).strip()).isEqualTo("full");
+    assertThat(Files.readString(temp.resolve("state/cooldown"))).isEmpty();
+  }
+
+  @Test
+  void aReappliedV2ThatTheControllerRollsBackAgainFailsTheNoFightStep() throws IOException {
+    fakeControllerCluster(true);
+    // This controller fights: it rolls back every v2 and records no RollbackWithheld Event.
+    String kubectl = Files.readString(bin.resolve("kubectl"));
+    Files.writeString(
+        bin.resolve("kubectl"),
+        kubectl
+            .replace("if [ \"$applies\" = 1 ] ||", "if true ||")
+            .replace(
+                "[ \"$applies\" -ge 2 ] && echo '1 Warning",
+                "[ \"$applies\" -ge 9 ] && echo '1 Warning"));
+
+    Shell.Result result =
+        script("--timeout", "4", "--with-prometheus", "--with-rollback-controller", "--skip-build");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stderr())
+        .contains("waiting until the controller records a RollbackWithheld Event");
+    assertThat(result.stdout())
+        .containsPattern("FAIL +\\d+s  v2 re-applied; the controller does not fight it")
+        .containsPattern("SKIP +0s  patch taken from its Role")
+        .doesNotContain("restoring the rollback controller's Role");
+    assertThat(recordedCalls()).noneMatch(call -> call.contains("patch role"));
+  }
+
+  @Test
+  void aRollbackWithheldEventFromBeforeTheReapplyDoesNotCount() throws IOException {
+    fakeControllerCluster(true);
+    // The Event is there from the first v2 on (as one of an earlier apply would be), and no new one
+    // follows the re-apply.
+    String kubectl = Files.readString(bin.resolve("kubectl"));
+    Files.writeString(
+        bin.resolve("kubectl"),
+        kubectl.replace(
+            "[ \"$applies\" -ge 2 ] && echo '1 Warning",
+            "[ \"$applies\" -ge 1 ] && echo '1 Warning"));
+
+    Shell.Result result =
+        script("--timeout", "4", "--with-prometheus", "--with-rollback-controller", "--skip-build");
+
+    assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
+    assertThat(result.stdout())
+        .containsPattern("FAIL +\\d+s  v2 re-applied; the controller does not fight it");
+    assertThat(result.stderr())
+        .contains("waiting until the controller records a RollbackWithheld Event");
+  }
 }
