@@ -872,7 +872,7 @@ step_refused_then_retried() {
   fi
   # Exercise 4's rollback was a few minutes ago, inside the lab's COOLDOWN_SECONDS (600 s): without this, the
   # controller would decide `cooldown` and not try. The Deployment's own override (docs/rollback-controller.md);
-  # the rollback's patch takes it away again with the rest of v2's annotations, as `kubectl rollout undo` does.
+  # the controller's rollback keeps the Deployment's settings, so the step removes it afterwards.
   [ "$mode" = "dry-run" ] || touch "$work/cooldown-overridden"
   run kubectl -n "$namespace" annotate deployment model-server "$cooldown_override=0" --overwrite
   local rs="<v2 ReplicaSet>" cleared
@@ -906,7 +906,7 @@ step_refused_then_retried() {
   rm -f "$work/cooldown-overridden"
 }
 
-# The cooldown override, if it is still on the Deployment (the rollback's patch normally takes it away).
+# The cooldown override, if it is still on the Deployment (the controller's rollback keeps its settings).
 remove_cooldown_override() {
   local value
   value="$(k get deployment model-server -o "jsonpath={.metadata.annotations.${cooldown_override//./\\.}}" 2>/dev/null)" || return 0
