@@ -4,6 +4,7 @@ import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.rollback.Fixtures;
+import dev.selfheal.rollback.MockClusterScenario;
 import dev.selfheal.rollback.Webhooks;
 import dev.selfheal.rollback.act.RollbackAnnotations;
 import dev.selfheal.rollback.decide.Revision;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * documentation promises and fails while the controller does otherwise.
  */
 @EnableKubernetesMockClient(crud = true)
-class AdversarialFindingsTest extends AttackHarness {
+class AdversarialFindingsTest extends MockClusterScenario {
 
   @AfterEach
   void stop() {

@@ -4,6 +4,7 @@ import static dev.selfheal.rollback.Fixtures.NAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.rollback.Fixtures;
+import dev.selfheal.rollback.MockClusterScenario;
 import dev.selfheal.rollback.Webhooks;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * and the ledger keys are per namespace/name.
  */
 @EnableKubernetesMockClient(crud = true)
-class CrossNamespaceTest extends AttackHarness {
+class CrossNamespaceTest extends MockClusterScenario {
 
   @AfterEach
   void stop() {

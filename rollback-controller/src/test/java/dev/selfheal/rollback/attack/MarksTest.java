@@ -4,6 +4,7 @@ import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.rollback.Fixtures;
+import dev.selfheal.rollback.MockClusterScenario;
 import dev.selfheal.rollback.act.RollbackAnnotations;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The bad-revision mark under kubectl rollout undo and hand edits. */
 @EnableKubernetesMockClient(crud = true)
-class MarksTest extends AttackHarness {
+class MarksTest extends MockClusterScenario {
 
   @AfterEach
   void stop() {

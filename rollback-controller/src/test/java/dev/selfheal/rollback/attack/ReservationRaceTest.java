@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.selfheal.rollback.Fixtures;
+import dev.selfheal.rollback.MockClusterScenario;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * 200, so the second rollback waits for repeat_interval; the first is answered 503 and retried.
  */
 @EnableKubernetesMockClient(crud = true)
-class ReservationRaceTest extends AttackHarness {
+class ReservationRaceTest extends MockClusterScenario {
 
   KubernetesMockServer server;
 

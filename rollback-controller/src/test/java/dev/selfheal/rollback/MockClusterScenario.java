@@ -1,14 +1,10 @@
-package dev.selfheal.rollback.attack;
+package dev.selfheal.rollback;
 
 import static dev.selfheal.rollback.Fixtures.NAME;
 import static dev.selfheal.rollback.Fixtures.NS;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.rollback.ControllerApp;
-import dev.selfheal.rollback.Fixtures;
-import dev.selfheal.rollback.TestConfigs;
-import dev.selfheal.rollback.Webhooks;
 import dev.selfheal.rollback.act.KubectlUndo;
 import dev.selfheal.rollback.act.RollbackAnnotations;
 import dev.selfheal.rollback.decide.Revisions;
@@ -27,20 +23,22 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The harness of SafetyScenariosTest (CRUD mock, a settle() that plays the Deployment controller,
- * including its copy of the Deployment's annotations onto the current ReplicaSet), shared by the
- * adversarial tests.
+ * Scenarios of the controller next to people and GitOps against fabric8's mock API server in CRUD
+ * mode: the lab's model-server Deployment and its ReplicaSets, the controller started on it, and a
+ * {@link #settle()} that plays the part of the Deployment controller these scenarios need
+ * (including its copy of the Deployment's annotations onto the current ReplicaSet). Subclasses
+ * carry {@code @EnableKubernetesMockClient(crud = true)}.
  */
-abstract class AttackHarness {
+public abstract class MockClusterScenario {
 
-  static final String HASH_V3 = "9c8b7a6d5f";
-  static final String AUTH = "Bearer " + Webhooks.TOKEN;
+  protected static final String HASH_V3 = "9c8b7a6d5f";
+  protected static final String AUTH = "Bearer " + Webhooks.TOKEN;
 
-  KubernetesClient client;
-  ControllerApp app;
-  String uid;
+  protected KubernetesClient client;
+  protected ControllerApp app;
+  protected String uid;
 
-  void stopApp() {
+  protected void stopApp() {
     if (app != null) {
       app.close();
       app = null;
@@ -48,11 +46,13 @@ abstract class AttackHarness {
   }
 
   /** model-server at v2 (revision 2, created {@code v2Age} ago) with v1 (revision 1) before it. */
-  void seed(Duration v2Age) {
+  protected void seed(Duration v2Age) {
     // (the CRUD mock stamps creationTimestamp itself, so v2Age only affects the fixture)
     Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
     uid = d.getMetadata().getUid();
     ReplicaSet v1 = Fixtures.replicaSet("v1", 1, Instant.now().minus(Duration.ofDays(1)));
+    v1.getMetadata().setAnnotations(new HashMap<>(v1.getMetadata().getAnnotations()));
+    v1.getMetadata().getAnnotations().put("kubernetes.io/change-cause", "release v1");
     v1.getMetadata().getOwnerReferences().get(0).setUid(uid);
     client.resource(v1).create();
     ReplicaSet v2 = Fixtures.replicaSet("v2", 2, Instant.now().minus(v2Age));
@@ -61,12 +61,12 @@ abstract class AttackHarness {
     client.resource(Fixtures.pod(created, "abcde", 0)).create();
   }
 
-  void seed() {
+  protected void seed() {
     seed(Duration.ZERO);
   }
 
   /** A second opted-in Deployment, "other", at v2 with v1 before it (no pods). */
-  void seedOther(Consumer<Deployment> tweak) {
+  protected void seedOther(Consumer<Deployment> tweak) {
     Deployment d = Fixtures.deployment("v2", true);
     d.getMetadata().setName("other");
     tweak.accept(d);
@@ -83,48 +83,48 @@ abstract class AttackHarness {
     }
   }
 
-  void start(Map<String, String> env) throws Exception {
+  protected void start(Map<String, String> env) throws Exception {
     start(env, Clock.systemUTC());
   }
 
-  void start(Map<String, String> env, Clock clock) throws Exception {
+  protected void start(Map<String, String> env, Clock clock) throws Exception {
     app =
         ControllerApp.start(TestConfigs.config(env), client, new PrometheusRegistry(), clock, null);
     await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
   }
 
-  void restart(Map<String, String> env) throws Exception {
+  protected void restart(Map<String, String> env) throws Exception {
     stopApp();
     start(env);
   }
 
-  Deployment deployment() {
+  protected Deployment deployment() {
     return client.apps().deployments().inNamespace(NS).withName(NAME).get();
   }
 
-  ReplicaSet replicaSet(String name) {
+  protected ReplicaSet replicaSet(String name) {
     return client.apps().replicaSets().inNamespace(NS).withName(name).get();
   }
 
-  String image() {
+  protected String image() {
     return deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
-  List<Event> events(String reason) {
+  protected List<Event> events(String reason) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> reason.equals(e.getReason()))
         .toList();
   }
 
-  String alert(String hash) throws Exception {
+  protected String alert(String hash) throws Exception {
     return alert(hash, Instant.now());
   }
 
-  String alert(String hash, Instant startsAt) throws Exception {
+  protected String alert(String hash, Instant startsAt) throws Exception {
     return Webhooks.post(app.port(), Webhooks.firing(startsAt, hash), AUTH).body();
   }
 
-  String alertAbout(String deployment, String hash) throws Exception {
+  protected String alertAbout(String deployment, String hash) throws Exception {
     String body =
         Webhooks.payload(
             "firing",
@@ -141,7 +141,7 @@ abstract class AttackHarness {
     return Webhooks.post(app.port(), body, AUTH).body();
   }
 
-  void annotateDeployment(String key, String value) {
+  protected void annotateDeployment(String key, String value) {
     client
         .apps()
         .deployments()
@@ -161,7 +161,7 @@ abstract class AttackHarness {
   }
 
   /** {@code kubectl annotate rs <name> rollback.selfheal.dev/bad-revision-}. */
-  void clearMark(String replicaSet) {
+  protected void clearMark(String replicaSet) {
     client
         .apps()
         .replicaSets()
@@ -182,7 +182,7 @@ abstract class AttackHarness {
    * new template), the Deployment's revision annotation follows, and the Deployment's annotations
    * are copied onto that ReplicaSet (copyDeploymentAnnotationsToReplicaSet).
    */
-  void settle() {
+  protected void settle() {
     Deployment d = deployment();
     List<ReplicaSet> owned =
         client.apps().replicaSets().inNamespace(NS).list().getItems().stream()
@@ -236,7 +236,7 @@ abstract class AttackHarness {
   }
 
   /** {@code kubectl rollout undo --to-revision}: template and annotations from the ReplicaSet. */
-  void kubectlUndoTo(String replicaSet) {
+  protected void kubectlUndoTo(String replicaSet) {
     ReplicaSet target = replicaSet(replicaSet);
     client
         .apps()
@@ -263,7 +263,7 @@ abstract class AttackHarness {
   }
 
   /** A person or GitOps applies a manifest: only the template changes. */
-  void apply(PodTemplateSpec template) {
+  protected void apply(PodTemplateSpec template) {
     client
         .apps()
         .deployments()
@@ -278,7 +278,7 @@ abstract class AttackHarness {
   }
 
   /** The v3 template: v2's with another version label and image. */
-  static PodTemplateSpec templateV3() {
+  protected static PodTemplateSpec templateV3() {
     PodTemplateSpec t = Fixtures.template("v2");
     t.getMetadata().setLabels(new HashMap<>(t.getMetadata().getLabels()));
     t.getMetadata().getLabels().put("version", "v3");
