@@ -105,7 +105,7 @@ final class MemoryStore {
     prune(now);
     // Only settled places: one held by a patch still in flight may yet be given back, and the
     // reservation before this Deployment's own patch tells that case apart (BUSY).
-    return new Memory(last, dryRuns.get(key), bad, marked, settled(null), settled(key));
+    return new Memory(last, dryRuns.get(key), bad, marked, places(null, true), places(key, true));
   }
 
   /**
@@ -120,7 +120,7 @@ final class MemoryStore {
       BiFunction<List<Instant>, List<Instant>, Optional<Decision>> caps) {
     prune(time);
     String key = key(deployment);
-    Optional<Decision> refused = caps.apply(List.copyOf(ledger.values()), rollbacksOf(key));
+    Optional<Decision> refused = caps.apply(places(null, false), places(key, false));
     if (refused.isEmpty()) {
       String place = ledgerKey(key, time);
       ledger.put(place, time);
@@ -128,26 +128,21 @@ final class MemoryStore {
       return new Reserved(Reservation.TAKEN, null);
     }
     if (!inFlight.isEmpty()) {
-      if (caps.apply(settled(null), settled(key)).isEmpty()) {
+      if (caps.apply(places(null, true), places(key, true)).isEmpty()) {
         return new Reserved(Reservation.BUSY, null);
       }
     }
     return new Reserved(Reservation.REFUSED, refused.get());
   }
 
-  /** Settled places of every Deployment ({@code deploymentKey} null) or of one. */
-  private List<Instant> settled(String deploymentKey) {
+  /**
+   * Times of the places in the ledger: of every Deployment ({@code deploymentKey} null) or of one;
+   * only the settled ones, or those held by patches in flight as well.
+   */
+  private List<Instant> places(String deploymentKey, boolean settledOnly) {
     return ledger.entrySet().stream()
         .filter(e -> deploymentKey == null || e.getKey().startsWith(deploymentKey + "@"))
-        .filter(e -> !inFlight.contains(e.getKey()))
-        .map(Map.Entry::getValue)
-        .toList();
-  }
-
-  private List<Instant> rollbacksOf(String deploymentKey) {
-    String prefix = deploymentKey + "@";
-    return ledger.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix))
+        .filter(e -> !settledOnly || !inFlight.contains(e.getKey()))
         .map(Map.Entry::getValue)
         .toList();
   }
