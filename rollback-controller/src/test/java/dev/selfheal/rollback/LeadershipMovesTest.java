@@ -14,9 +14,6 @@ import dev.selfheal.rollback.decide.RollbackPolicy;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.ClusterReader;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -35,9 +32,8 @@ import org.junit.jupiter.api.Test;
  * its answer is {@code not_leader}, which the webhook turns into a 503 for Alertmanager to retry.
  */
 @EnableKubernetesMockClient(crud = true)
-class LeadershipMovesTest {
+class LeadershipMovesTest extends MockClusterScenario {
 
-  KubernetesClient client;
   private Reconciler reconciler;
 
   /** A clock that runs {@code onNextRead} once, at its next reading, in the caller's thread. */
@@ -71,15 +67,6 @@ class LeadershipMovesTest {
     }
   }
 
-  private void seed() {
-    Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
-    for (String v : new String[] {"v1", "v2"}) {
-      ReplicaSet rs = Fixtures.replicaSet(v, v.equals("v1") ? 1 : 2, Instant.now());
-      rs.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
-      client.resource(rs).create();
-    }
-  }
-
   private Reconciler reconciler(Clock clock) {
     ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
     RollbackPolicy policy =
@@ -101,21 +88,6 @@ class LeadershipMovesTest {
 
   private Trigger alert() {
     return Trigger.alert("ModelAccuracyLow", NS, NAME, null, Fixtures.HASH_V2, Instant.now(), true);
-  }
-
-  private String image() {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .get()
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getImage();
   }
 
   @Test
