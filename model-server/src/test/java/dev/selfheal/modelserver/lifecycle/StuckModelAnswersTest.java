@@ -23,14 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StuckModelAnswersTest {
   private static final String V2 = "{version=\"v2.0\"}";
-  private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
+  // Long enough that, on a loaded CI machine, all ten requests reach the pool before the verdict.
+  private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(6);
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
   @TempDir Path dir;
 
   /**
-   * Sends predictions one at a time until one does not come back within {@code wait}: the model has
-   * stalled and that request is parked on a worker. Returns it.
+   * Sends predictions one at a time until one does not come back within half a second: the model
+   * has stalled and that request is parked on a worker. Returns it.
    */
   static CompletableFuture<HttpResponse<String>> firstParked(TestServer server) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -38,7 +39,7 @@ class StuckModelAnswersTest {
       CompletableFuture<HttpResponse<String>> next =
           server.postAsync("/predict", TestServer.VALID_BODY);
       try {
-        HttpResponse<String> answer = next.get(300, TimeUnit.MILLISECONDS);
+        HttpResponse<String> answer = next.get(500, TimeUnit.MILLISECONDS);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
       } catch (java.util.concurrent.TimeoutException parked) {
         return next;
@@ -55,7 +56,7 @@ class StuckModelAnswersTest {
                 "MODEL_VERSION", "v2.0",
                 "FAULT_STALL_AFTER_SECONDS", "2",
                 "HEARTBEAT_INTERVAL_MS", Long.toString(HEARTBEAT.toMillis()),
-                "LIVENESS_TIMEOUT_SECONDS", "2",
+                "LIVENESS_TIMEOUT_SECONDS", Long.toString(LIVENESS_TIMEOUT.toSeconds()),
                 "PREDICT_THREADS", "2",
                 "PREDICT_QUEUE_CAPACITY", "8"),
             TestServer::realModel,
@@ -68,9 +69,10 @@ class StuckModelAnswersTest {
       for (int i = 0; i < 9; i++) {
         waiting.add(server.postAsync("/predict", TestServer.VALID_BODY));
       }
-      // All ten reached the pool before the verdict (queued, not refused at the door).
+      // All ten reached the pool before the verdict (queued, not refused at the door). Half the
+      // liveness timeout leaves the other half between this and the verdict.
       await()
-          .atMost(Duration.ofSeconds(1))
+          .atMost(LIVENESS_TIMEOUT.dividedBy(2))
           .pollInterval(Duration.ofMillis(10))
           .until(() -> server.server().inFlight() == 10);
 

@@ -194,32 +194,28 @@ class ModelServerProcessIT {
                 "MODEL_VERSION", "v2.0",
                 "FAULT_STALL_AFTER_SECONDS", "12",
                 "HEARTBEAT_INTERVAL_MS", "200",
-                "LIVENESS_TIMEOUT_SECONDS", "2",
+                "LIVENESS_TIMEOUT_SECONDS", "5",
                 "SHUTDOWN_GRACE_SECONDS", "15"));
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> status(port, "/ready") == 200);
 
-    // Predictions one at a time until one does not come back: the model has stalled.
-    List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+    // The server's own word that the stall has begun (the canary trips it within a heartbeat),
+    // not a slow answer, which a loaded machine can give too: from here every prediction parks.
     await()
         .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(1))
-        .until(
-            () -> {
-              CompletableFuture<HttpResponse<String>> next = predictAsync(port);
-              try {
-                next.get(300, TimeUnit.MILLISECONDS);
-                return false;
-              } catch (java.util.concurrent.TimeoutException parked) {
-                waiting.add(next);
-                return true;
-              }
-            });
-    for (int i = 0; i < 5; i++) {
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> serverLog().contains("Latent fault tripped"));
+    List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
       waiting.add(predictAsync(port));
     }
+    // All six are accepted and parked before the signal, well before the stuck verdict.
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> metrics(port).contains("model_requests_in_flight{version=\"v2.0\"} 6.0"));
     long signalled = System.nanoTime();
     process.destroy(); // SIGTERM
 
