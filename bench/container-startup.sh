@@ -14,6 +14,8 @@
 #                                           MODEL_SERVER_IMAGE=model-server:v1 FLASK_BASE=eclipse-temurin:17-jre)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib/common.sh
+source bench/lib/common.sh
 
 STARTS="${BENCH_CONTAINER_STARTS:-5}"
 LOAD_SECONDS="${BENCH_LOAD_SECONDS:-5}"
@@ -34,27 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# A timeout for `read` that needs no child process: a descriptor that never delivers data.
-exec 9<> <(:)
-pause() { read -r -t "$1" -u 9 || true; }
-
-# Status code of GET $2 on port $1 via bash's /dev/tcp (no curl fork while the container starts).
-http_status() {
-  local line
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { echo 0; return; }
-  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
-  read -r -t 2 line <&3 || line=""
-  exec 3<&- 3>&-
-  line="${line#HTTP/1.1 }"
-  echo "${line%% *}"
-}
-
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 # CPU time (user + system, ms) the container's main process has used so far; host PID from docker inspect.
 cpu_ms() {
   local pid
@@ -62,7 +43,7 @@ cpu_ms() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1000 / hz}' "/proc/$pid/stat"
 }
 
-rss_mib() {
+container_rss_mib() {
   local pid
   pid="$(docker inspect -f '{{.State.Pid}}' "$1")"
   awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$pid/status"
@@ -137,13 +118,13 @@ done
 
 # --- memory of the last model-server container ----------------------------------------------------
 pause 1
-rss_ready="$(rss_mib "$last")"
+rss_ready="$(container_rss_mib "$last")"
 mem_ready="$(container_mem "$last")"
 if command -v wrk >/dev/null 2>&1; then
   wrk -t1 -c4 -d"${LOAD_SECONDS}"s -s bench/model-server-predict.lua "http://127.0.0.1:$last_port/predict" \
     >/dev/null
   load_note="after ${LOAD_SECONDS} s of /predict (wrk, 4 connections)"
-  rss_load="$(rss_mib "$last")"
+  rss_load="$(container_rss_mib "$last")"
   mem_load="$(container_mem "$last")"
 else
   load_note="no load run (install the Debian package wrk)"

@@ -17,6 +17,8 @@
 #                                      SKIP_BUILD=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib/common.sh
+source bench/lib/common.sh
 
 DURATION="${BENCH_SECONDS:-6}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
@@ -35,10 +37,9 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "wrk is missing: installing the Debian package wrk" >&2
   apt-get install -y -q wrk >/dev/null
 fi
-command -v java >/dev/null 2>&1 || { echo "missing java: install openjdk-17-jre-headless" >&2; exit 1; }
-command -v python3 >/dev/null 2>&1 || { echo "missing python3: install python3" >&2; exit 1; }
-NGINX="${NGINX:-/usr/sbin/nginx}"
-[ -x "$NGINX" ] || { echo "missing $NGINX: install the Debian package nginx" >&2; exit 1; }
+need java openjdk-17-jre-headless
+need python3 python3
+need_nginx
 
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
   mvn -B -ntp -q -f bench/http-servers/pom.xml package
@@ -47,13 +48,7 @@ fi
 work="$(mktemp -d)"
 log="$(mktemp /tmp/http-servers-bench.XXXXXX.log)"
 server_pid=""
-nginx_pid=""
 slow_pid=""
-stop_pid() { # pid
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$slow_pid"
   stop_pid "$server_pid"
@@ -62,39 +57,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# A timeout for `read` that needs no child process: a descriptor that never delivers data.
-exec 9<> <(:)
-pause() { read -r -t "$1" -u 9 || true; }
-
-# Status code of GET $2 on port $1 via bash's /dev/tcp.
-http_status() {
-  local line
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { echo 0; return; }
-  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
-  read -r -t 2 line <&3 || line=""
-  exec 3<&- 3>&-
-  line="${line#HTTP/1.1 }"
-  echo "${line%% *}"
-}
-
 wait_for_health() { # port, pid
   until [ "$(http_status "$1" /health)" = "200" ]; do
     kill -0 "$2" 2>/dev/null || { echo "server on port $1 exited" >&2; cat "$work"/*.out >&2; exit 1; }
     pause 0.05
   done
-}
-
-# wrk latency text ("812.00us", "1.20ms", "1.01s") -> milliseconds
-to_ms() {
-  python3 -c '
-import re, sys
-m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", sys.argv[1])
-v, u = float(m.group(1)), m.group(2)
-print("%.2f" % (v / 1000 if u == "us" else v if u == "ms" else v * 1000 if u == "s" else v * 60000))' "$1"
 }
 
 # Runs wrk and prints "rps p50_ms p99_ms errors", errors being non-2xx answers plus socket errors
@@ -138,19 +105,6 @@ stop_slow() {
   rm -f "$work/slow.status"
 }
 
-rss_mib() { awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
-
-# Median of numbers, ignoring "-"; "-" when there are none.
-median() {
-  printf '%s\n' "$@" | grep -v '^-$' | sort -g |
-    awk '{a[NR] = $1} END {if (NR == 0) print "-"; else print a[int((NR + 1) / 2)]}'
-}
-
-ratio() { # value, base
-  if [ "$1" = "-" ] || [ "$2" = "-" ] || [ "$2" = "0" ]; then echo "-"; else
-    python3 -c "print('%.2f' % ($1 / $2))"; fi
-}
-
 # results[<name>.<run>.<field>] holds one value per round, space separated.
 declare -A results
 record() { # name, run, rps p50 p99 errors
@@ -161,30 +115,7 @@ record() { # name, run, rps p50 p99 errors
 
 # --- nginx, the baseline ----------------------------------------------------------------------------
 nginx_port="$(free_port)"
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"status":"alive"}'; }
-  }
-}
-EOF
-"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-until [ "$(http_status "$nginx_port" /health)" = "200" ]; do pause 0.05; done
+start_nginx "$work/nginx" "$nginx_port" 4096 '{"status":"alive"}'
 
 echo "HTTP server comparison: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
   "$ROUNDS rounds, ${DURATION}s per wrk run, wrk -t$THREADS -c$CONNECTIONS, $SLOW slow clients"

@@ -17,6 +17,8 @@
 #   BENCH_ROUNDS=3 BENCH_SECONDS=6 BENCH_CONNECTIONS=16 BENCH_OVERLOAD_CONNECTIONS=256 BENCH_THREADS=2
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib/common.sh
+source bench/lib/common.sh
 
 ROUNDS="${BENCH_ROUNDS:-3}"
 DURATION="${BENCH_SECONDS:-6}"
@@ -31,11 +33,10 @@ declare -A ENVS=([A]="${BENCH_A_ENV:-}" [B]="${BENCH_B_ENV:-}")
 JVM_FLAGS=(-XX:MaxRAM=256m -XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=6
   -Dio.netty.allocator.maxOrder=7 -XX:+UseSerialGC -Xss512k)
 
-command -v wrk >/dev/null 2>&1 || { echo "missing wrk: install the Debian package wrk" >&2; exit 1; }
-command -v java >/dev/null 2>&1 || { echo "missing java: install openjdk-17-jre-headless" >&2; exit 1; }
-command -v python3 >/dev/null 2>&1 || { echo "missing python3: install python3" >&2; exit 1; }
-NGINX="${NGINX:-/usr/sbin/nginx}"
-[ -x "$NGINX" ] || { echo "missing $NGINX: install the Debian package nginx" >&2; exit 1; }
+need wrk wrk
+need java openjdk-17-jre-headless
+need python3 python3
+need_nginx
 for side in A B; do
   [ -f "${DIR[$side]}/model-server.jar" ] || {
     echo "no model-server.jar in ${DIR[$side]} (BENCH_$side)" >&2
@@ -46,46 +47,12 @@ done
 work="$(mktemp -d)"
 log="$(mktemp /tmp/model-server-ab.XXXXXX.log)"
 server_pid=""
-nginx_pid=""
-stop_pid() { # pid
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$server_pid"
   stop_pid "$nginx_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# A timeout for `read` that needs no child process: a descriptor that never delivers data.
-exec 9<> <(:)
-pause() { read -r -t "$1" -u 9 || true; }
-
-# Status code of GET $2 on port $1 via bash's /dev/tcp.
-http_status() {
-  local line
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { echo 0; return; }
-  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
-  read -r -t 2 line <&3 || line=""
-  exec 3<&- 3>&-
-  line="${line#HTTP/1.1 }"
-  echo "${line%% *}"
-}
-
-# wrk latency text ("812.00us", "1.20ms", "1.01s") -> milliseconds
-to_ms() {
-  python3 -c '
-import re, sys
-m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", sys.argv[1])
-v, u = float(m.group(1)), m.group(2)
-print("%.2f" % (v / 1000 if u == "us" else v if u == "ms" else v * 1000 if u == "s" else v * 60000))' "$1"
-}
 
 # CPU time (user + system) of process $1 so far, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -108,8 +75,6 @@ measure() { # threads, connections, duration, url, [lua], [pid]
   fi
   echo "${rps:-0} $(to_ms "$p50") $(to_ms "$p99") $cpu"
 }
-
-ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 
 declare -A results
 record() { # key, rps p50 p99 cpu
@@ -148,30 +113,7 @@ run_side() { # side (A or B)
 
 # --- nginx, the baseline ------------------------------------------------------------------------
 nginx_port="$(free_port)"
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"status":"ok"}'; }
-  }
-}
-EOF
-"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-until [ "$(http_status "$nginx_port" /)" = "200" ]; do pause 0.05; done
+start_nginx "$work/nginx" "$nginx_port" 1024 '{"status":"ok"}'
 
 echo "model-server A/B: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $ROUNDS rounds," \
   "${DURATION}s per wrk run, wrk -t$THREADS -c$CONNECTIONS"
@@ -189,11 +131,6 @@ stop_pid "$nginx_pid"
 nginx_pid=""
 
 # --- report ---------------------------------------------------------------------------------------
-# Median of numbers, ignoring "-"; "-" when there are none.
-median() {
-  printf '%s\n' "$@" | grep -v '^-$' | sort -g |
-    awk '{a[NR] = $1} END {if (NR == 0) print "-"; else print a[int((NR + 1) / 2)]}'
-}
 # shellcheck disable=SC2086 # the per-round values are a space-separated list
 cell() { median ${results[$1]}; }
 nginx_rps="$(cell nginx.rps)"

@@ -8,23 +8,20 @@
 #                                          SKIP_BUILD=1 JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib/common.sh
+source bench/lib/common.sh
 
 DURATION="${BENCH_SECONDS:-8}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 ROWS="${BENCH_ROWS:-64}"
 THREADS="${BENCH_THREADS:-2}"
 
-need() { # command, Debian package
-  command -v "$1" >/dev/null 2>&1 || { echo "missing $1: install the Debian package $2" >&2; exit 1; }
-}
 need wrk wrk
 need java openjdk-17-jre-headless
 need python3 python3
 need curl curl
 
-if [ "${SKIP_BUILD:-0}" != "1" ]; then
-  mvn -B -q -ntp -pl model-server -am package -DskipTests
-fi
+build_model_server
 
 work="$(mktemp -d)"
 server_pid=""
@@ -34,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+port="$(free_port)"
 base="http://127.0.0.1:$port"
 env SKIP_BUILD=1 PORT="$port" scripts/run.sh >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -58,15 +55,6 @@ check "JSON" --data-binary @"$work/infer.json" -H 'Content-Type:'
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['outputs'][0]['shape']==[int(sys.argv[2])], d" \
   "$work/answer" "$ROWS"
 check "binary" --data-binary @"$work/infer.bin" -H 'Content-Type:' -H "Inference-Header-Content-Length: $header_length"
-
-# wrk latency text ("812.00us", "1.20ms", "1.01s") -> milliseconds
-to_ms() {
-  python3 -c '
-import re, sys
-m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", sys.argv[1])
-v, u = float(m.group(1)), m.group(2)
-print("%.2f" % (v / 1000 if u == "us" else v if u == "ms" else v * 1000 if u == "s" else v * 60000))' "$1"
-}
 
 # Runs wrk and prints "rps p50_ms p99_ms non2xx".
 measure() { # url, lua, [env assignments...]
@@ -95,11 +83,11 @@ read -r bin_rps bin_p50 bin_p99 bin_bad < <(measure "$infer" bench/model-server-
   BODY_FILE="$work/infer.bin" HEADER_LENGTH="$header_length")
 
 rows() { echo $(($1 * $2)); }
-ratio() { python3 -c "print('%.1f' % ($1 / $2))"; }
+rows_ratio() { python3 -c "print('%.1f' % ($1 / $2))"; }
 printf '\n%-40s %8s %10s %8s %8s %9s %8s\n' "run" "req/s" "rows/s" "p50 ms" "p99 ms" "non-2xx" "vs 1-row"
 printf '%-40s %8s %10s %8s %8s %9s %8s\n' "POST /predict (1 row)" "$predict_rps" "$predict_rps" \
   "$predict_p50" "$predict_p99" "$predict_bad" "1.0"
 printf '%-40s %8s %10s %8s %8s %9s %8s\n' "POST infer, JSON ($ROWS rows)" "$json_rps" "$(rows "$json_rps" "$ROWS")" \
-  "$json_p50" "$json_p99" "$json_bad" "$(ratio "$(rows "$json_rps" "$ROWS")" "$predict_rps")"
+  "$json_p50" "$json_p99" "$json_bad" "$(rows_ratio "$(rows "$json_rps" "$ROWS")" "$predict_rps")"
 printf '%-40s %8s %10s %8s %8s %9s %8s\n' "POST infer, binary tensors ($ROWS rows)" "$bin_rps" "$(rows "$bin_rps" "$ROWS")" \
-  "$bin_p50" "$bin_p99" "$bin_bad" "$(ratio "$(rows "$bin_rps" "$ROWS")" "$predict_rps")"
+  "$bin_p50" "$bin_p99" "$bin_bad" "$(rows_ratio "$(rows "$bin_rps" "$ROWS")" "$predict_rps")"

@@ -18,6 +18,8 @@
 #                                      SKIP_BUILD=1 JAVA_OPTS=...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib/common.sh
+source bench/lib/common.sh
 
 DURATION="${BENCH_SECONDS:-8}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
@@ -28,48 +30,22 @@ STARTS="${BENCH_STARTS:-5}"
 THREADS="${BENCH_THREADS:-2}"
 LUA=bench/model-server-predict.lua
 
-need() { # command, Debian package
-  command -v "$1" >/dev/null 2>&1 || { echo "missing $1: install the Debian package $2" >&2; exit 1; }
-}
 need wrk wrk
 need java openjdk-17-jre-headless
 need python3 python3
 python3 -c "import flask" 2>/dev/null || { echo "missing Flask for the start-up baseline: install the Debian package python3-flask" >&2; exit 1; }
-NGINX="${NGINX:-/usr/sbin/nginx}"
-[ -x "$NGINX" ] || { echo "missing $NGINX: install the Debian package nginx" >&2; exit 1; }
+need_nginx
 
-if [ "${SKIP_BUILD:-0}" != "1" ]; then
-  mvn -B -q -ntp -pl model-server -am package -DskipTests
-fi
+build_model_server
 
 work="$(mktemp -d)"
 server_pid=""
-nginx_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# A timeout for `read` that needs no child process: a descriptor that never delivers data.
-exec 9<> <(:)
-pause() { read -r -t "$1" -u 9 || true; }
-
-# Status code of GET $2 on port $1 via bash's /dev/tcp (no curl fork while the JVM is starting).
-http_status() {
-  local line
-  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { echo 0; return; }
-  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
-  read -r -t 2 line <&3 || line=""
-  exec 3<&- 3>&-
-  line="${line#HTTP/1.1 }"
-  echo "${line%% *}"
-}
 
 # Starts the server like scripts/run.sh; sets server_pid and prints ms from launch to /ready 200.
 start_server() { # port, extra env assignments...
@@ -98,15 +74,6 @@ stop_server() {
   rm -f "$work/server.pid"
 }
 
-# wrk latency text ("812.00us", "1.20ms", "1.01s") -> milliseconds
-to_ms() {
-  python3 -c '
-import re, sys
-m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", sys.argv[1])
-v, u = float(m.group(1)), m.group(2)
-print("%.2f" % (v / 1000 if u == "us" else v if u == "ms" else v * 1000 if u == "s" else v * 60000))' "$1"
-}
-
 # Runs wrk and prints "rps p50_ms p99_ms max_ms non2xx".
 measure() { # connections, duration, url, [lua]
   local out
@@ -121,38 +88,9 @@ measure() { # connections, duration, url, [lua]
   echo "${rps%.*} $(to_ms "$p50") $(to_ms "$p99") $(to_ms "$max") ${non2xx:-0}"
 }
 
-rss_mib() { awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
-
-ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
-
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 # --- nginx baseline -----------------------------------------------------------------------------
 nginx_port="$(free_port)"
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"status":"ok"}'; }
-  }
-}
-EOF
-"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-until [ "$(http_status "$nginx_port" /)" = "200" ]; do pause 0.05; done
+start_nginx "$work/nginx" "$nginx_port" 1024 '{"status":"ok"}'
 
 echo "model-server benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION}s per run, wrk -t$THREADS"
 read -r nginx_rps nginx_p50 nginx_p99 _ _ < <(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$nginx_port/")
