@@ -3,10 +3,8 @@ package dev.selfheal.labtests.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,21 +25,16 @@ class E2eClusterScriptTest {
 
   @TempDir Path temp;
 
+  private ScriptSandbox sandbox;
   private Path repo;
-  private Path bin;
-  private Path calls;
 
   @BeforeEach
-  void layOutRepository() throws IOException {
-    repo = temp.resolve("repo");
-    bin = temp.resolve("bin");
-    calls = temp.resolve("calls.log");
-    Files.createDirectories(repo.resolve("scripts"));
+  void copyTheScriptIntoAScratchLayout() throws IOException {
+    sandbox = ScriptSandbox.in(temp, "/bin/sh");
+    repo = sandbox.repo();
     Files.createDirectories(repo.resolve("k8s"));
     Files.createDirectories(repo.resolve("rollback-controller"));
-    Files.createDirectories(bin);
-    Files.createFile(calls);
-    Files.copy(Repo.path("scripts/e2e-cluster.sh"), repo.resolve("scripts/e2e-cluster.sh"));
+    sandbox.copy("scripts/e2e-cluster.sh");
     for (String file :
         List.of(
             "Dockerfile",
@@ -54,23 +47,11 @@ class E2eClusterScriptTest {
             "rollback-controller/Dockerfile")) {
       Files.writeString(repo.resolve(file), "# placeholder\n");
     }
-    for (String utility : CORE_UTILITIES) {
-      // A wrapper rather than a symbolic link: JUnit warns about links when it cleans up.
-      Path wrapper = bin.resolve(utility);
-      Files.writeString(
-          wrapper, "#!/bin/sh\nexec '" + Shell.which(utility, "coreutils/grep") + "' \"$@\"\n");
-      Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
+    sandbox.wrap(CORE_UTILITIES, "coreutils/grep");
   }
 
-  /** Writes a shim that records "name args" and then runs {@code body}. */
   private void shim(String name, String body) throws IOException {
-    Path file = bin.resolve(name);
-    Files.writeString(
-        file,
-        "#!/bin/sh\necho \"" + name + " $*\" >> '" + calls + "'\n" + body + "\n",
-        StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    sandbox.shim(name, body);
   }
 
   /** A working set of tools: a reachable kind cluster named "kind" under context kind-kind. */
@@ -82,7 +63,8 @@ class E2eClusterScriptTest {
         case "$1 $2" in
           "config current-context") echo kind-kind ;;
         esac
-        exit 0""");
+        exit 0\
+        """);
     shim("kind", "[ \"$1 $2\" = \"get clusters\" ] && echo kind\nexit 0");
     shim("minikube", "exit 0");
     shim("helm", "exit 0");
@@ -94,11 +76,12 @@ class E2eClusterScriptTest {
     command.add(Shell.which("bash", "bash").toString());
     command.add(repo.resolve("scripts/e2e-cluster.sh").toString());
     command.addAll(List.of(args));
-    return Shell.run(temp, Map.of("PATH", bin.toString(), "TMPDIR", temp.toString()), command);
+    return Shell.run(
+        temp, Map.of("PATH", sandbox.bin().toString(), "TMPDIR", temp.toString()), command);
   }
 
   private List<String> recordedCalls() throws IOException {
-    return Files.readAllLines(calls);
+    return sandbox.recordedCalls();
   }
 
   @Test
@@ -190,7 +173,7 @@ class E2eClusterScriptTest {
   @Test
   void asksForTheChosenClusterToolOnly() throws IOException {
     healthyTools();
-    Files.delete(bin.resolve("minikube"));
+    Files.delete(sandbox.bin().resolve("minikube"));
 
     Shell.Result result = script("--check-only", "--cluster", "minikube");
 
@@ -201,7 +184,7 @@ class E2eClusterScriptTest {
   @Test
   void helmIsRequiredOnlyWithPrometheus() throws IOException {
     healthyTools();
-    Files.delete(bin.resolve("helm"));
+    Files.delete(sandbox.bin().resolve("helm"));
 
     assertThat(script("--check-only").exitCode()).isZero();
     Shell.Result result = script("--check-only", "--with-prometheus");
@@ -249,7 +232,8 @@ class E2eClusterScriptTest {
           cluster-info) echo 'connection refused' >&2; exit 1 ;;
           config) echo kind-kind ;;
         esac
-        exit 0""");
+        exit 0\
+        """);
 
     Shell.Result result = script("--check-only");
 
@@ -337,7 +321,8 @@ class E2eClusterScriptTest {
           "get clusters") echo kind ;;
           "load docker-image") echo 'ctr: content digest sha256:44b2: not found' >&2; exit 1 ;;
         esac
-        exit 0""");
+        exit 0\
+        """);
     shim("docker", "[ \"$1\" = version ] && echo linux/arm64\nexit 0");
 
     Shell.Result result = script("--timeout", "20");
@@ -436,20 +421,24 @@ class E2eClusterScriptTest {
             printf 'Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 503\n'
             printf 'Killing: Container model-server failed liveness probe, will be restarted\n' ;;
         esac
-        exit 0"""
-            .formatted(state, v2Pods));
-    shim(
-        "curl",
+        exit 0\
         """
-        for arg in "$@"; do
-          case "$arg" in
-            http://*/predict) echo '{"prediction":"legitimate","confidence":0.95,"version":"v1.0"}'; exit 0 ;;
-            http://*/metrics) printf '# TYPE model_accuracy gauge\nmodel_accuracy{version="v1.0"} 0.947\n'; exit 0 ;;
-            http://*) echo '{"status":"ready"}'; exit 0 ;;
-          esac
-        done
-        exit 2""");
+            .formatted(state, v2Pods));
+    shim("curl", CURL_AS_MODEL_SERVER);
   }
+
+  /** curl as the model server behind a port-forward answers; exit 2 for anything else. */
+  private static final String CURL_AS_MODEL_SERVER =
+      """
+      for arg in "$@"; do
+        case "$arg" in
+          http://*/predict) echo '{"prediction":"legitimate","confidence":0.95,"version":"v1.0"}'; exit 0 ;;
+          http://*/metrics) printf '# TYPE model_accuracy gauge\nmodel_accuracy{version="v1.0"} 0.947\n'; exit 0 ;;
+          http://*) echo '{"status":"ready"}'; exit 0 ;;
+        esac
+      done
+      exit 2\
+      """;
 
   @Test
   void runsTheWholeLabAgainstAClusterAndCleansUp() throws IOException {
@@ -478,8 +467,8 @@ class E2eClusterScriptTest {
             "kubectl -n default apply -f " + repo.resolve("k8s/deployment-v2.yaml"),
             "kubectl -n default rollout undo deployment/model-server",
             "kubectl -n default rollout history deployment/model-server",
-            "kubectl -n default delete deployment/model-server service/model-server --ignore-not-found"
-                + " --wait=false");
+            "kubectl -n default delete deployment/model-server service/model-server"
+                + " --ignore-not-found --wait=false");
   }
 
   @Test
@@ -491,14 +480,15 @@ class E2eClusterScriptTest {
     assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
     assertThat(result.stderr())
         .contains(
-            "timed out after 4s waiting until a v2 pod is unready and the Service has fewer than 3 endpoints");
+            "timed out after 4s waiting until a v2 pod is unready and the Service has fewer than 3"
+                + " endpoints");
     assertThat(result.stdout())
         .containsPattern("FAIL +\\d+s  deploy v2: unready and restarting pods observed")
         .containsPattern("SKIP +0s  kubectl rollout undo; 3 v1 pods ready again")
         .contains("namespace lab")
         .contains("RESULT: FAIL");
     // --namespace: the manifests are applied as copies with that namespace.
-    assertThat(Files.readString(calls))
+    assertThat(Files.readString(sandbox.calls()))
         .contains("kubectl -n lab apply -f ")
         .doesNotContain("rollout undo")
         .contains("kubectl -n lab delete deployment/model-server service/model-server");
@@ -547,7 +537,8 @@ class E2eClusterScriptTest {
           status) exit %d ;;
           upgrade) %s ;;
         esac
-        exit 0"""
+        exit 0\
+        """
             .formatted(
                 releaseExists ? 0 : 1,
                 installFails ? "echo 'Error: context deadline exceeded' >&2; exit 1" : "exit 0"));
@@ -611,7 +602,8 @@ class E2eClusterScriptTest {
             "kubectl -n default logs model-server-a-3 --previous --tail=100",
             "kubectl -n default logs deployment/rollback-controller --tail=200",
             "kubectl -n monitoring get pods -o wide",
-            "kubectl -n monitoring logs deployment/prometheus-server -c prometheus-server --tail=100",
+            "kubectl -n monitoring logs deployment/prometheus-server -c prometheus-server"
+                + " --tail=100",
             "kubectl -n monitoring logs statefulset/prometheus-alertmanager --tail=100",
             "kubectl -n monitoring logs deployment/prometheus-kube-state-metrics --tail=100");
   }
@@ -649,14 +641,15 @@ class E2eClusterScriptTest {
     assertThat(result.exitCode()).as(result.all()).isZero();
     assertThat(result.stdout().lines().toList())
         .containsSubsequence(
-            "  PASS     0s  exercise 4: the rollback controller undoes v2 on its own; 3 v1 pods ready",
+            "  PASS     0s  exercise 4: the rollback controller undoes v2 on its own; 3 v1 pods"
+                + " ready",
             "  PASS     0s  exercise 4: alert ModelDegraded resolves after the rollback",
             "  PASS     0s  exercise 4: v2 re-applied; the controller does not fight it (one"
                 + " RollbackWithheld Event, v2 stays)",
-            "  PASS     0s  exercise 4: patch taken from its Role, mark cleared: refused (403, 503 to"
-                + " Alertmanager); Role restored, v1 back",
-            "  PASS     0s  exercise 5: recommender, Redis, profile API, loader Job; pods ready after"
-                + " the warm-up");
+            "  PASS     0s  exercise 4: patch taken from its Role, mark cleared: refused (403, 503"
+                + " to Alertmanager); Role restored, v1 back",
+            "  PASS     0s  exercise 5: recommender, Redis, profile API, loader Job; pods ready"
+                + " after the warm-up");
     String noFight =
         result
             .stdout()
@@ -671,7 +664,8 @@ class E2eClusterScriptTest {
             "+ (wait up to 300s until the controller records a RollbackWithheld Event on the"
                 + " Deployment instead of rolling back)",
             "+ (check that the template is still MODEL_VERSION v2.0 and the Event is one Warning"
-                + " naming kubectl annotate rs <v2 ReplicaSet> rollback.selfheal.dev/bad-revision-)",
+                + " naming kubectl annotate rs <v2 ReplicaSet>"
+                + " rollback.selfheal.dev/bad-revision-)",
             "+ kubectl -n default patch role rollback-controller --type=json -p "
                 + ROLE_WITHOUT_PATCH,
             "+ (wait up to 300s until the controller's ServiceAccount may no longer patch"
@@ -796,7 +790,8 @@ class E2eClusterScriptTest {
             [ "$applies" -ge 2 ] && echo '1 Warning Not rolling back revision 8 (model-server-b): it was rolled back from before and re-applied; to let the controller act on it again: kubectl annotate rs model-server-b rollback.selfheal.dev/bad-revision-' ;;
           *"reason=RolledBack"*) echo 'Rolled back alert ModelDegraded: revision 8 -> revision 9' ;;
         esac
-        exit 0"""
+        exit 0\
+        """
             .formatted(state, refuses));
     shim(
         "curl",
@@ -810,14 +805,8 @@ class E2eClusterScriptTest {
             *'query='*) echo '{"status":"success","data":{"result":[]}}'; exit 0 ;;
           esac
         done
-        for arg in "$@"; do
-          case "$arg" in
-            http://*/predict) echo '{"prediction":"legitimate","confidence":0.95,"version":"v1.0"}'; exit 0 ;;
-            http://*/metrics) printf '# TYPE model_accuracy gauge\nmodel_accuracy{version="v1.0"} 0.947\n'; exit 0 ;;
-            http://*) echo '{"status":"ready"}'; exit 0 ;;
-          esac
-        done
-        exit 2""");
+        """
+            + CURL_AS_MODEL_SERVER);
   }
 
   @Test
@@ -898,9 +887,9 @@ class E2eClusterScriptTest {
   void aReappliedV2ThatTheControllerRollsBackAgainFailsTheNoFightStep() throws IOException {
     fakeControllerCluster(true);
     // This controller fights: it rolls back every v2 and records no RollbackWithheld Event.
-    String kubectl = Files.readString(bin.resolve("kubectl"));
+    String kubectl = Files.readString(sandbox.bin().resolve("kubectl"));
     Files.writeString(
-        bin.resolve("kubectl"),
+        sandbox.bin().resolve("kubectl"),
         kubectl
             .replace("if [ \"$applies\" = 1 ] ||", "if true ||")
             .replace(
@@ -925,9 +914,9 @@ class E2eClusterScriptTest {
     fakeControllerCluster(true);
     // The Event is there from the first v2 on (as one of an earlier apply would be), and no new one
     // follows the re-apply.
-    String kubectl = Files.readString(bin.resolve("kubectl"));
+    String kubectl = Files.readString(sandbox.bin().resolve("kubectl"));
     Files.writeString(
-        bin.resolve("kubectl"),
+        sandbox.bin().resolve("kubectl"),
         kubectl.replace(
             "[ \"$applies\" -ge 2 ] && echo '1 Warning",
             "[ \"$applies\" -ge 1 ] && echo '1 Warning"));

@@ -3,11 +3,9 @@ package dev.selfheal.labtests.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,65 +26,45 @@ class LocalScriptsTest {
 
   @TempDir Path temp;
 
-  private Path repo;
-  private Path bin;
-  private Path calls;
+  private ScriptSandbox sandbox;
 
   @BeforeEach
-  void layOutRepository() throws IOException {
-    repo = temp.resolve("repo");
-    bin = temp.resolve("bin");
-    calls = temp.resolve("calls.log");
-    Files.createDirectories(repo.resolve("scripts"));
-    Files.createDirectories(bin);
-    Files.createFile(calls);
-    for (String script : List.of("scripts/run.sh", "scripts/traffic.sh")) {
-      Files.copy(Repo.path(script), repo.resolve(script));
-    }
-    for (String utility : CORE_UTILITIES) {
-      Path wrapper = bin.resolve(utility);
-      Files.writeString(
-          wrapper, "#!/bin/sh\nexec '" + Shell.which(utility, "coreutils") + "' \"$@\"\n");
-      Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
+  void copyTheScriptsWithStandInsForMavenAndJava() throws IOException {
+    sandbox = ScriptSandbox.in(temp, "/bin/bash");
+    sandbox.copy("scripts/run.sh");
+    sandbox.copy("scripts/traffic.sh");
+    sandbox.wrap(CORE_UTILITIES, "coreutils");
     // mvn "builds" the jars; java records its arguments, and a CDS training run writes the archive.
-    shim(
+    sandbox.shim(
         "mvn",
         """
         mkdir -p model-server/target traffic-generator/target
         : > model-server/target/model-server.jar
-        : > traffic-generator/target/traffic-generator.jar""");
-    shim(
+        : > traffic-generator/target/traffic-generator.jar\
+        """);
+    sandbox.shim(
         "java",
         """
         for arg in "$@"; do
           case "$arg" in
             -XX:ArchiveClassesAtExit=*) : > "${arg#-XX:ArchiveClassesAtExit=}" ;;
           esac
-        done""");
-  }
-
-  private void shim(String name, String body) throws IOException {
-    Path file = bin.resolve(name);
-    Files.writeString(
-        file,
-        "#!/bin/bash\necho \"" + name + " $*\" >> '" + calls + "'\n" + body + "\n",
-        StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        done\
+        """);
   }
 
   private Shell.Result script(String script, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Shell.which("bash", "bash").toString());
-    command.add(repo.resolve(script).toString());
+    command.add(sandbox.repo().resolve(script).toString());
     command.addAll(List.of(args));
     Map<String, String> environment = new HashMap<>(env);
-    environment.put("PATH", bin + ":" + Shell.which("mkdir", "coreutils").getParent());
+    environment.put("PATH", sandbox.bin() + ":" + Shell.which("mkdir", "coreutils").getParent());
     return Shell.run(temp, environment, command);
   }
 
   private List<String> recordedCalls() throws IOException {
-    return Files.readAllLines(calls);
+    return sandbox.recordedCalls();
   }
 
   @Test
@@ -115,7 +93,7 @@ class LocalScriptsTest {
   @Test
   void aLaterRunWithSkipBuildOnlyStartsAndNamesThePortAndVersion() throws IOException {
     assertThat(script("scripts/run.sh", Map.of()).exitCode()).isZero();
-    Files.writeString(calls, "");
+    Files.writeString(sandbox.calls(), "");
 
     Shell.Result result =
         script(
@@ -133,13 +111,14 @@ class LocalScriptsTest {
   private void builtTrafficGenerator() throws IOException {
     Instant old = Instant.now().minusSeconds(3600);
     for (String dir : List.of("traffic-generator/src", "model-server/src")) {
-      Files.createDirectories(repo.resolve(dir));
-      Files.setLastModifiedTime(repo.resolve(dir), FileTime.from(old));
+      Files.createDirectories(sandbox.repo().resolve(dir));
+      Files.setLastModifiedTime(sandbox.repo().resolve(dir), FileTime.from(old));
     }
-    Files.writeString(repo.resolve("traffic-generator/pom.xml"), "<project/>\n");
-    Files.setLastModifiedTime(repo.resolve("traffic-generator/pom.xml"), FileTime.from(old));
-    Files.createDirectories(repo.resolve("traffic-generator/target"));
-    Files.writeString(repo.resolve("traffic-generator/target/traffic-generator.jar"), "");
+    Files.writeString(sandbox.repo().resolve("traffic-generator/pom.xml"), "<project/>\n");
+    Files.setLastModifiedTime(
+        sandbox.repo().resolve("traffic-generator/pom.xml"), FileTime.from(old));
+    Files.createDirectories(sandbox.repo().resolve("traffic-generator/target"));
+    Files.writeString(sandbox.repo().resolve("traffic-generator/target/traffic-generator.jar"), "");
   }
 
   @Test

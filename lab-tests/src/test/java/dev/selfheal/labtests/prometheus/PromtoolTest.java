@@ -62,13 +62,7 @@ class PromtoolTest {
   @Test
   void acceptsTheRenderedServerConfig(@TempDir Path dir) {
     JsonNode values = ChartValues.values();
-    ObjectNode rendered =
-        KubernetesSdSubstitute.toFileSd(
-            ChartRender.prometheusYml(values), dir.resolve("targets.json"));
-    Path config = ChartRender.writeServerConfig(values, rendered, dir);
-
-    ToolRunner.Result result =
-        ToolRunner.run(Binaries.PROMTOOL, dir, "check", "config", config.toString());
+    ToolRunner.Result result = checkConfig(values, dir);
 
     assertThat(result.succeeded()).as(result.output()).isTrue();
     assertThat(result.output())
@@ -82,16 +76,22 @@ class PromtoolTest {
     // refused.
     ObjectNode values = ChartValues.values().deepCopy();
     ((ObjectNode) values.path("server").path("global")).put("scrape_timeout", "10s");
+    ToolRunner.Result result = checkConfig(values, dir);
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.output()).contains("scrape timeout greater than scrape interval");
+  }
+
+  /**
+   * {@code promtool check config} on the prometheus.yml the chart renders from {@code values}, its
+   * Kubernetes discovery swapped for file discovery.
+   */
+  private static ToolRunner.Result checkConfig(JsonNode values, Path dir) {
     ObjectNode rendered =
         KubernetesSdSubstitute.toFileSd(
             ChartRender.prometheusYml(values), dir.resolve("targets.json"));
     Path config = ChartRender.writeServerConfig(values, rendered, dir);
-
-    ToolRunner.Result result =
-        ToolRunner.run(Binaries.PROMTOOL, dir, "check", "config", config.toString());
-
-    assertThat(result.succeeded()).isFalse();
-    assertThat(result.output()).contains("scrape timeout greater than scrape interval");
+    return ToolRunner.run(Binaries.PROMTOOL, dir, "check", "config", config.toString());
   }
 
   @Test
