@@ -332,9 +332,13 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (state != State.HEAD) {
       return;
     }
+    // Closing before the 408 is written, as the drain cut does: bytes that arrive while it is on
+    // its way are dropped, so the rest of a late head is never served after its 408.
+    state = State.CLOSING;
+    cancel();
     observe("UNKNOWN", headerTimeoutAnswer.status());
     ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer.bytes()))
-        .addListener((ChannelFutureListener) f -> lingerClose());
+        .addListener((ChannelFutureListener) f -> shutdownAndLinger());
   }
 
   /**
