@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps main code in pieces a reader can hold: no file of any module's {@code src/main/java} over
  * {@value #MAX_FILE_LINES} lines, and no method or constructor over {@value #MAX_METHOD_LINES}
- * lines unless a comment in it or just above it starts with {@value #REASON} and says why. Methods
- * are found by the JDK's own parser (javac's tree API), so multi-line signatures, nested and
- * anonymous classes count as they are.
+ * lines unless a comment in it or in the three lines above it says {@value #REASON} and why.
+ * Methods are found by the JDK's own parser (javac's tree API), so multi-line signatures, nested
+ * and anonymous classes count as they are.
  */
 class SizeLimitsTest {
 
