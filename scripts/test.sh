@@ -40,6 +40,9 @@ if [ "${SKIP_CLUSTER:-0}" != "1" ]; then
     [rsync]=rsync
     [make]=make
     [dpkg-source]=dpkg-dev
+    [/usr/share/gocode/src/gopkg.in/yaml.v3/yaml.go]=golang-gopkg-yaml.v3-dev
+    [unzip]=unzip
+    [npm]=npm
   )
 fi
 missing=()
