@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
 
-  private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
   private static final Pattern IMPORT =
       Pattern.compile("(?m)^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;");
@@ -38,7 +37,7 @@ class PackageCyclesTest {
   @Test
   void noModuleHasAPackageCycleInItsMainCode() throws IOException {
     Map<String, Map<String, Set<String>>> graphs = new TreeMap<>();
-    for (String module : modules()) {
+    for (String module : RepoPaths.modules()) {
       Path main = RepoPaths.resolve(module).resolve("src/main/java");
       if (Files.isDirectory(main)) {
         graphs.put(module, packageGraph(main));
@@ -67,15 +66,6 @@ class PackageCyclesTest {
     assertThat(stronglyConnected(graph))
         .singleElement()
         .isEqualTo(new TreeSet<>(Set.of("a.cache", "a.service")));
-  }
-
-  private static List<String> modules() throws IOException {
-    Matcher m = MODULE.matcher(Files.readString(RepoPaths.resolve("pom.xml")));
-    List<String> modules = new ArrayList<>();
-    while (m.find()) {
-      modules.add(m.group(1).trim());
-    }
-    return modules;
   }
 
   /** Package to the other packages of this source tree its files import from. */

@@ -1,10 +1,17 @@
 package dev.selfheal.labtests.support;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Paths inside the repository, independent of the directory the tests run from. */
 public final class RepoPaths {
+
+  private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
   private RepoPaths() {}
 
@@ -30,5 +37,15 @@ public final class RepoPaths {
   /** {@code target/} of the module the tests run in; created if missing. */
   public static Path target() {
     return Path.of("target").toAbsolutePath();
+  }
+
+  /** The modules the root {@code pom.xml} lists, in its order. */
+  public static List<String> modules() throws IOException {
+    Matcher m = MODULE.matcher(Files.readString(resolve("pom.xml")));
+    List<String> modules = new ArrayList<>();
+    while (m.find()) {
+      modules.add(m.group(1).trim());
+    }
+    return modules;
   }
 }
