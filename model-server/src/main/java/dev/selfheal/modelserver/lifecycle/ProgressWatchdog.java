@@ -1,5 +1,6 @@
 package dev.selfheal.modelserver.lifecycle;
 
+import dev.selfheal.runtime.lifecycle.Threads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,5 +1,6 @@
 package dev.selfheal.modelserver.model;
 
+import dev.selfheal.runtime.lifecycle.Threads;
 import dev.selfheal.transactions.LabeledTransaction;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,18 +52,16 @@ public final class ModelLoader {
   public static CompletableFuture<LinearFraudModel> loadAsync(String modelVersion) {
     ModelRelease release = ModelRelease.fromSetting(modelVersion);
     CompletableFuture<LinearFraudModel> future = new CompletableFuture<>();
-    Thread loader =
-        new Thread(
+    Threads.daemonThread(
+            "model-loader",
             () -> {
               try {
                 future.complete(load(release));
               } catch (RuntimeException | Error e) {
                 future.completeExceptionally(e);
               }
-            },
-            "model-loader");
-    loader.setDaemon(true);
-    loader.start();
+            })
+        .start();
     return future;
   }
 

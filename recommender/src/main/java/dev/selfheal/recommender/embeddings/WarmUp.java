@@ -1,6 +1,7 @@
 package dev.selfheal.recommender.embeddings;
 
 import dev.selfheal.recommender.config.RecommenderConfig.WarmUpSettings;
+import dev.selfheal.runtime.lifecycle.Threads;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -69,8 +70,7 @@ public final class WarmUp implements AutoCloseable {
   public WarmUp(EmbeddingSource source, WarmUpSettings settings, PrometheusRegistry registry) {
     this.source = source;
     this.settings = settings;
-    this.thread = new Thread(this::run, "embeddings-warmup");
-    thread.setDaemon(true);
+    this.thread = Threads.daemonThread("embeddings-warmup", this::run);
     attemptsTotal =
         Counter.builder()
             .name("recommender_embeddings_load_attempts_total")

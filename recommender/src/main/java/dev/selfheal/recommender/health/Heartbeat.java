@@ -1,5 +1,6 @@
 package dev.selfheal.recommender.health;
 
+import dev.selfheal.runtime.lifecycle.Threads;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -35,13 +36,7 @@ public final class Heartbeat implements AutoCloseable {
     this.workers = workers;
     this.interval = interval;
     this.stallThreshold = stallThreshold;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = Executors.newSingleThreadScheduledExecutor(Threads.single("heartbeat"));
     GaugeWithCallback.builder()
         .name("recommender_worker_heartbeat_age_seconds")
         .help("Seconds since a request worker last ran the heartbeat task")

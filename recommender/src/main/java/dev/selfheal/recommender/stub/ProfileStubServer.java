@@ -8,6 +8,7 @@ import dev.selfheal.runtime.http.Json;
 import dev.selfheal.runtime.http.Reply;
 import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
+import dev.selfheal.runtime.lifecycle.Threads;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +33,7 @@ public final class ProfileStubServer implements AutoCloseable {
   private ProfileStubServer(StubConfig config) {
     this.faults = new AtomicReference<>(config.faults());
     // Many threads: injected latency must not queue requests behind each other.
-    this.executor = Executors.newCachedThreadPool();
+    this.executor = Executors.newCachedThreadPool(Threads.daemon("profile-stub"));
     ProfileGenerator generator =
         new ProfileGenerator(config.itemCount(), config.historySize(), config.seed());
     AdminFaultsHandler admin = new AdminFaultsHandler(Json.mapper(), faults);

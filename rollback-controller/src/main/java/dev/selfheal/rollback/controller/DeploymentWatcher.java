@@ -3,6 +3,7 @@ package dev.selfheal.rollback.controller;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.observe.RolloutHealth;
+import dev.selfheal.runtime.lifecycle.Threads;
 import dev.selfheal.runtime.log.LogSafe;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -108,13 +109,7 @@ public final class DeploymentWatcher implements AutoCloseable {
               "pods",
               ns));
     }
-    worker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "rollout-watch");
-              t.setDaemon(true);
-              return t;
-            });
+    worker = Executors.newSingleThreadScheduledExecutor(Threads.single("rollout-watch"));
     worker.scheduleWithFixedDelay(this::drainDirty, 200, 200, TimeUnit.MILLISECONDS);
     worker.scheduleWithFixedDelay(
         this::assessAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);

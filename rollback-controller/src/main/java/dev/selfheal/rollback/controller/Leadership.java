@@ -3,6 +3,7 @@ package dev.selfheal.rollback.controller;
 import dev.selfheal.rollback.act.RollbackExecutor;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.ClusterReader;
+import dev.selfheal.runtime.lifecycle.Threads;
 import dev.selfheal.runtime.log.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,13 +52,7 @@ final class Leadership implements AutoCloseable {
     this.memory = Objects.requireNonNull(memory);
     this.metrics = Objects.requireNonNull(metrics);
     this.clock = Objects.requireNonNull(clock);
-    this.restorer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "memory-restore");
-              t.setDaemon(true);
-              return t;
-            });
+    this.restorer = Executors.newSingleThreadScheduledExecutor(Threads.single("memory-restore"));
   }
 
   /** Whether this instance acts: it holds the Lease and has restored its memory. */

@@ -54,8 +54,25 @@ public class HttpError extends RuntimeException {
 
   /** 413 for a body over {@code maxBytes}. */
   public static HttpError tooLarge(int maxBytes) {
-    return new HttpError(
-        413, "payload_too_large", "body", "request body exceeds " + maxBytes + " bytes", Map.of());
+    return tooLarge("request body exceeds " + maxBytes + " bytes");
+  }
+
+  /**
+   * 413 for a body too large in some other sense, e.g. once decompressed; the field is {@code
+   * body}.
+   */
+  public static HttpError tooLarge(String message) {
+    return new HttpError(413, "payload_too_large", "body", message, Map.of());
+  }
+
+  /**
+   * 415 for a content type or content encoding the service does not accept.
+   *
+   * @param field the header at fault, e.g. {@code Content-Encoding}
+   * @param message what was sent and what is accepted
+   */
+  public static HttpError unsupportedMedia(String field, String message) {
+    return new HttpError(415, "unsupported_media_type", field, message, Map.of());
   }
 
   /** HTTP status. */

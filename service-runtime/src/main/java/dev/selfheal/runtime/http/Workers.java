@@ -1,11 +1,11 @@
 package dev.selfheal.runtime.http;
 
+import dev.selfheal.runtime.lifecycle.Threads;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded executor a route names for work that may block (inference, API-server calls, profile
@@ -27,18 +27,13 @@ public final class Workers {
   public static ThreadPoolExecutor bounded(String name, int threads, int queueCapacity) {
     BlockingQueue<Runnable> queue =
         queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
-    AtomicInteger number = new AtomicInteger();
     return new ThreadPoolExecutor(
         threads,
         threads,
         0,
         TimeUnit.MILLISECONDS,
         queue,
-        runnable -> {
-          Thread thread = new Thread(runnable, name + "-" + number.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        },
+        Threads.daemon(name),
         new ThreadPoolExecutor.AbortPolicy());
   }
 }
