@@ -1,5 +1,6 @@
 package dev.selfheal.traffic.run;
 
+import static dev.selfheal.traffic.support.RealModelServer.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.traffic.client.Outcome;
@@ -8,17 +9,11 @@ import dev.selfheal.traffic.support.ConnectionBalancer;
 import dev.selfheal.traffic.support.RealModelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,21 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BalancedTrafficTest {
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
   @TempDir Path temp;
-
-  private static double metric(URI base, String series) throws Exception {
-    String body =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
-    assertThat(value.find()).as(series + " in /metrics").isTrue();
-    return Double.parseDouble(value.group(1));
-  }
 
   private record Run(TrafficStats.Snapshot result, double[] predictions, List<Long> connections) {}
 

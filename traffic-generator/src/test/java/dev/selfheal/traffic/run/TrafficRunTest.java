@@ -1,5 +1,6 @@
 package dev.selfheal.traffic.run;
 
+import static dev.selfheal.traffic.support.RealModelServer.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,24 +10,16 @@ import dev.selfheal.traffic.support.RealModelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Drives the real model server (v1 and the faulty v2) in this JVM and checks what it counted. */
 class TrafficRunTest {
-
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir Path temp;
 
@@ -49,17 +42,6 @@ class TrafficRunTest {
     return new TrafficRun(
             config, RealModelServer.TOKEN, new PrintStream(out, true, StandardCharsets.UTF_8))
         .run();
-  }
-
-  private static double metric(URI base, String series) throws Exception {
-    String body =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
-    assertThat(value.find()).as(series + " in /metrics").isTrue();
-    return Double.parseDouble(value.group(1));
   }
 
   @Test
