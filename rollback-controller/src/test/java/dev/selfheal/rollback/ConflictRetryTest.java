@@ -3,16 +3,12 @@ package dev.selfheal.rollback;
 import static dev.selfheal.rollback.Fixtures.NAME;
 import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,22 +46,8 @@ class ConflictRetryTest {
 
   /** Seeds v1 and v2 and returns the Deployment as first stored (the stale view). */
   private Deployment seed() throws Exception {
-    Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
-    for (String v : new String[] {"v1", "v2"}) {
-      ReplicaSet rs =
-          Fixtures.replicaSet(
-              v, v.equals("v1") ? 1 : 2, Instant.now().minus(Duration.ofMinutes(5)));
-      rs.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
-      client.resource(rs).create();
-    }
-    app =
-        ControllerApp.start(
-            TestConfigs.config(Map.of()),
-            client,
-            new PrometheusRegistry(),
-            Clock.systemUTC(),
-            null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
+    Deployment d = Fixtures.seed(client, Instant.now().minus(Duration.ofMinutes(5)));
+    app = TestConfigs.startLeading(client, Map.of(), Duration.ofSeconds(10));
     return d;
   }
 
@@ -75,16 +57,12 @@ class ConflictRetryTest {
 
   /** Someone else changes the Deployment (here: a harmless annotation). */
   private void touch(String key) {
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getMetadata().getAnnotations().put(key, "x");
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getMetadata().getAnnotations().put(key, "x");
+          return d;
+        });
   }
 
   @Test
@@ -107,16 +85,12 @@ class ConflictRetryTest {
   void afterAConflictTheDecisionIsMadeAgainOnTheNewState() throws Exception {
     Deployment stale = seed();
     // A human undid v2 in the meantime: the fresh read shows v1, so there is nothing to do.
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec().setTemplate(Fixtures.template("v1"));
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getSpec().setTemplate(Fixtures.template("v1"));
+          return d;
+        });
     server.expect().get().withPath(PATH).andReturn(200, stale).once();
 
     String body =

@@ -10,6 +10,7 @@ import dev.selfheal.rollback.act.RollbackExecutor;
 import dev.selfheal.rollback.decide.Revision;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -230,11 +231,7 @@ class ControllerMockServerTest {
   void unknownDeploymentIsALoggedNoOp() throws Exception {
     seed(true);
     start(Map.of());
-    String body =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of("alertname", "ModelAccuracyLow", "namespace", NS, "deployment", "nope"));
+    String body = AlertWebhook.firing("ModelAccuracyLow").in(NS).deployment("nope").json();
     HttpResponse<String> response = Webhooks.post(app.port(), body, "Bearer " + Webhooks.TOKEN);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"decision\":\"deployment_not_found\"");
@@ -295,11 +292,7 @@ class ControllerMockServerTest {
     assertThat(wrongVersion.statusCode()).isEqualTo(400);
     assertThat(wrongVersion.body()).contains("\"field\":\"version\"");
     HttpResponse<String> noLabels =
-        Webhooks.post(
-            app.port(),
-            Webhooks.payload(
-                "firing", Instant.now(), Map.of("alertname", "ModelAccuracyLow", "namespace", NS)),
-            auth);
+        Webhooks.post(app.port(), AlertWebhook.firing("ModelAccuracyLow").in(NS).json(), auth);
     assertThat(noLabels.statusCode()).isEqualTo(400);
     assertThat(noLabels.body()).contains("alerts[0].labels.deployment");
     HttpResponse<String> huge = Webhooks.post(app.port(), good + " ".repeat(70_000), auth);
@@ -362,27 +355,24 @@ class ControllerMockServerTest {
     seed(true);
     // What an earlier controller instance left behind: v1 of model-server was once rolled back
     // from (recorded on its ReplicaSet), and another Deployment was rolled back ten minutes ago.
-    client
-        .apps()
-        .replicaSets()
-        .inNamespace(NS)
-        .withName(Fixtures.RS_V1)
-        .edit(
-            rs -> {
-              rs.getMetadata()
-                  .getAnnotations()
-                  .put(
-                      RollbackAnnotations.BAD_REVISION,
-                      RollbackAnnotations.toJson(
-                          new RollbackRecord(
-                              new Revision(1, Fixtures.RS_V1, Fixtures.HASH_V1),
-                              new Revision(0, "model-server-old", "old"),
-                              "ModelDegraded",
-                              "alert",
-                              Instant.now().minus(Duration.ofDays(2)),
-                              false)));
-              return rs;
-            });
+    Fixtures.editReplicaSet(
+        client,
+        Fixtures.RS_V1,
+        rs -> {
+          rs.getMetadata()
+              .getAnnotations()
+              .put(
+                  RollbackAnnotations.BAD_REVISION,
+                  RollbackAnnotations.toJson(
+                      new RollbackRecord(
+                          new Revision(1, Fixtures.RS_V1, Fixtures.HASH_V1),
+                          new Revision(0, "model-server-old", "old"),
+                          "ModelDegraded",
+                          "alert",
+                          Instant.now().minus(Duration.ofDays(2)),
+                          false)));
+          return rs;
+        });
     Deployment other = Fixtures.deployment("v2", true);
     other.getMetadata().setName("other");
     other
@@ -405,16 +395,13 @@ class ControllerMockServerTest {
             Webhooks.post(app.port(), Webhooks.firing(v2Created), "Bearer " + Webhooks.TOKEN)
                 .body())
         .contains("\"decision\":\"ping_pong\"");
-    client
-        .apps()
-        .replicaSets()
-        .inNamespace(NS)
-        .withName(Fixtures.RS_V1)
-        .edit(
-            rs -> {
-              rs.getMetadata().getAnnotations().remove(RollbackAnnotations.BAD_REVISION);
-              return rs;
-            });
+    Fixtures.editReplicaSet(
+        client,
+        Fixtures.RS_V1,
+        rs -> {
+          rs.getMetadata().getAnnotations().remove(RollbackAnnotations.BAD_REVISION);
+          return rs;
+        });
     // The watch cache sees the edit a moment later; until then the answer is still ping_pong.
     await()
         .atMost(Duration.ofSeconds(10))

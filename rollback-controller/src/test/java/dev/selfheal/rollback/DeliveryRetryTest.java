@@ -5,8 +5,6 @@ import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -48,12 +46,7 @@ class DeliveryRetryTest {
   }
 
   private void seed() throws Exception {
-    Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
-    for (String v : new String[] {"v1", "v2"}) {
-      ReplicaSet rs = Fixtures.replicaSet(v, v.equals("v1") ? 1 : 2, Instant.now());
-      rs.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
-      client.resource(rs).create();
-    }
+    Fixtures.seed(client, Instant.now());
     noRetries =
         new KubernetesClientBuilder()
             .withConfig(

@@ -1,21 +1,20 @@
 package dev.selfheal.rollback;
 
-import dev.selfheal.rollback.decide.Revisions;
+import dev.selfheal.testsupport.k8s.Workloads;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Test objects: the lab's model-server Deployment with a v1 and a v2 revision. */
 public final class Fixtures {
@@ -53,94 +52,77 @@ public final class Fixtures {
 
   /** The Deployment, opted in, currently at {@code v}'s template. */
   public static Deployment deployment(String v, boolean optedIn) {
-    Map<String, String> labels = new HashMap<>(Map.of("app", NAME));
-    if (optedIn) {
-      labels.put(Revisions.OPT_IN_LABEL, "true");
-    }
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName(NAME)
-        .withUid(UID)
-        .withLabels(labels)
-        .withAnnotations(
-            new HashMap<>(Map.of(Revisions.REVISION_ANNOTATION, v.equals("v1") ? "1" : "2")))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(3)
-        .withNewSelector()
-        .withMatchLabels(Map.of("app", NAME))
-        .endSelector()
-        .withTemplate(template(v))
-        .endSpec()
+    return Workloads.deployment(NS, NAME)
+        .uid(UID)
+        .optedIn(optedIn)
+        .revision(v.equals("v1") ? 1 : 2)
+        .replicas(3)
+        .template(template(v))
         .build();
   }
 
   /** A ReplicaSet of revision {@code revision} with {@code v}'s template. */
   public static ReplicaSet replicaSet(String v, long revision, Instant created) {
     String hash = v.equals("v1") ? HASH_V1 : HASH_V2;
-    PodTemplateSpec t = template(v);
-    Map<String, String> podLabels = new HashMap<>(t.getMetadata().getLabels());
-    podLabels.put(Revisions.TEMPLATE_HASH_LABEL, hash);
-    t.getMetadata().setLabels(podLabels);
-    return new ReplicaSetBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName(NAME + "-" + hash)
-        .withUid("rs-uid-" + hash)
-        .withCreationTimestamp(created.toString())
-        .withLabels(podLabels)
-        .withAnnotations(Map.of(Revisions.REVISION_ANNOTATION, Long.toString(revision)))
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("Deployment")
-        .withName(NAME)
-        .withUid(UID)
-        .withController(true)
-        .endOwnerReference()
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(v.equals("v1") ? 0 : 3)
-        .withNewSelector()
-        .withMatchLabels(Map.of("app", NAME, Revisions.TEMPLATE_HASH_LABEL, hash))
-        .endSelector()
-        .withTemplate(t)
-        .endSpec()
+    return Workloads.replicaSet(NS, NAME, UID)
+        .template(template(v))
+        .hash(hash)
+        .revision(revision)
+        .replicas(v.equals("v1") ? 0 : 3)
+        .uid("rs-uid-" + hash)
+        .created(created)
         .build();
+  }
+
+  /**
+   * Creates the opted-in Deployment at v2 and its v1 (revision 1) and v2 (revision 2) ReplicaSets,
+   * created at {@code created}, owned by the uid the server assigned.
+   *
+   * @return the Deployment as first stored
+   */
+  public static Deployment seed(KubernetesClient client, Instant created) {
+    Deployment d = client.resource(deployment("v2", true)).create();
+    for (String v : new String[] {"v1", "v2"}) {
+      ReplicaSet rs = replicaSet(v, v.equals("v1") ? 1 : 2, created);
+      rs.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
+      client.resource(rs).create();
+    }
+    return d;
+  }
+
+  /** Edits the Deployment in the API server ({@code kubectl edit}); {@code edit} returns it. */
+  public static void editDeployment(KubernetesClient client, UnaryOperator<Deployment> edit) {
+    client.apps().deployments().inNamespace(NS).withName(NAME).edit(edit);
+  }
+
+  /** Edits ReplicaSet {@code name} in the API server; {@code edit} returns it. */
+  public static void editReplicaSet(
+      KubernetesClient client, String name, UnaryOperator<ReplicaSet> edit) {
+    client.apps().replicaSets().inNamespace(NS).withName(name).edit(edit);
   }
 
   /** A pod of {@code rs}, ready or not, with {@code restarts} restarts. */
   public static Pod pod(ReplicaSet rs, String suffix, int restarts) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName(rs.getMetadata().getName() + "-" + suffix)
-        .withLabels(rs.getSpec().getTemplate().getMetadata().getLabels())
-        .withCreationTimestamp(rs.getMetadata().getCreationTimestamp())
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("ReplicaSet")
-        .withName(rs.getMetadata().getName())
-        .withUid(rs.getMetadata().getUid())
-        .withController(true)
-        .endOwnerReference()
+    String created = rs.getMetadata().getCreationTimestamp();
+    return new PodBuilder(Workloads.pod(rs, rs.getMetadata().getName() + "-" + suffix))
+        .editMetadata()
+        .withCreationTimestamp(created)
         .endMetadata()
-        .withNewSpec()
+        .editSpec()
         .withNodeName("node-1")
-        .withContainers(rs.getSpec().getTemplate().getSpec().getContainers())
         .endSpec()
         .withNewStatus()
         .withPhase("Running")
-        .withStartTime(rs.getMetadata().getCreationTimestamp())
+        .withStartTime(created)
         .addNewCondition()
         .withType("PodScheduled")
         .withStatus("True")
-        .withLastTransitionTime(rs.getMetadata().getCreationTimestamp())
+        .withLastTransitionTime(created)
         .endCondition()
         .addNewCondition()
         .withType("Ready")
         .withStatus("True")
-        .withLastTransitionTime(rs.getMetadata().getCreationTimestamp())
+        .withLastTransitionTime(created)
         .endCondition()
         .withContainerStatuses(
             new ContainerStatusBuilder()
@@ -149,7 +131,7 @@ public final class Fixtures {
                 .withStarted(true)
                 .withNewState()
                 .withNewRunning()
-                .withStartedAt(rs.getMetadata().getCreationTimestamp())
+                .withStartedAt(created)
                 .endRunning()
                 .endState()
                 .withRestartCount(restarts)

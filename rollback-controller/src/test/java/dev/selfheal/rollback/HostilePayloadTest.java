@@ -3,7 +3,6 @@ package dev.selfheal.rollback;
 import static dev.selfheal.rollback.Fixtures.NAME;
 import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -12,13 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.rollback.controller.Reconciler;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,24 +40,12 @@ class HostilePayloadTest {
 
   @BeforeEach
   void start() throws Exception {
-    Deployment d = client.resource(Fixtures.deployment("v2", true)).create();
-    for (String v : new String[] {"v1", "v2"}) {
-      ReplicaSet rs =
-          Fixtures.replicaSet(
-              v, v.equals("v1") ? 1 : 2, Instant.now().minus(Duration.ofMinutes(5)));
-      rs.getMetadata().getOwnerReferences().get(0).setUid(d.getMetadata().getUid());
-      client.resource(rs).create();
-    }
+    Fixtures.seed(client, Instant.now().minus(Duration.ofMinutes(5)));
     logs.start();
     reconcilerLog.addAppender(logs);
     app =
-        ControllerApp.start(
-            TestConfigs.config(Map.of("MAX_ALERTS_PER_REQUEST", "5")),
-            client,
-            new PrometheusRegistry(),
-            Clock.systemUTC(),
-            null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
+        TestConfigs.startLeading(
+            client, Map.of("MAX_ALERTS_PER_REQUEST", "5"), Duration.ofSeconds(10));
   }
 
   @AfterEach
@@ -151,14 +135,9 @@ class HostilePayloadTest {
   @Test
   void labelValuesCannotForgeLogLines() throws Exception {
     String body =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of(
-                "alertname",
-                "Watchdog\n2026-01-01 INFO Reconciler - Rolled back everything",
-                "namespace",
-                NS));
+        AlertWebhook.firing("Watchdog\n2026-01-01 INFO Reconciler - Rolled back everything")
+            .in(NS)
+            .json();
     assertThat(Webhooks.post(app.port(), body, AUTH).statusCode()).isEqualTo(200);
 
     assertThat(logs.list)

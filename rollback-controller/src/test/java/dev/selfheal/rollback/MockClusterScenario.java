@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.rollback.act.KubectlUndo;
 import dev.selfheal.rollback.act.RollbackAnnotations;
 import dev.selfheal.rollback.decide.Revisions;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -126,54 +127,36 @@ public abstract class MockClusterScenario {
 
   protected String alertAbout(String deployment, String hash) throws Exception {
     String body =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of(
-                "alertname",
-                "ModelDegraded",
-                "namespace",
-                NS,
-                "deployment",
-                deployment,
-                "pod_template_hash",
-                hash));
+        AlertWebhook.firing("ModelDegraded").in(NS).deployment(deployment).hash(hash).json();
     return Webhooks.post(app.port(), body, AUTH).body();
   }
 
   protected void annotateDeployment(String key, String value) {
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              Map<String, String> a = new HashMap<>(d.getMetadata().getAnnotations());
-              if (value == null) {
-                a.remove(key);
-              } else {
-                a.put(key, value);
-              }
-              d.getMetadata().setAnnotations(a);
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          Map<String, String> a = new HashMap<>(d.getMetadata().getAnnotations());
+          if (value == null) {
+            a.remove(key);
+          } else {
+            a.put(key, value);
+          }
+          d.getMetadata().setAnnotations(a);
+          return d;
+        });
   }
 
   /** {@code kubectl annotate rs <name> rollback.selfheal.dev/bad-revision-}. */
   protected void clearMark(String replicaSet) {
-    client
-        .apps()
-        .replicaSets()
-        .inNamespace(NS)
-        .withName(replicaSet)
-        .edit(
-            rs -> {
-              Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
-              a.remove(RollbackAnnotations.BAD_REVISION);
-              rs.getMetadata().setAnnotations(a);
-              return rs;
-            });
+    Fixtures.editReplicaSet(
+        client,
+        replicaSet,
+        rs -> {
+          Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
+          a.remove(RollbackAnnotations.BAD_REVISION);
+          rs.getMetadata().setAnnotations(a);
+          return rs;
+        });
   }
 
   /**
@@ -219,61 +202,50 @@ public abstract class MockClusterScenario {
       currentName = current.getMetadata().getName();
     }
     long rev = revision;
-    client
-        .apps()
-        .replicaSets()
-        .inNamespace(NS)
-        .withName(currentName)
-        .edit(
-            rs -> {
-              Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
-              d.getMetadata().getAnnotations().forEach(a::put);
-              a.put(Revisions.REVISION_ANNOTATION, Long.toString(rev));
-              rs.getMetadata().setAnnotations(a);
-              return rs;
-            });
+    Fixtures.editReplicaSet(
+        client,
+        currentName,
+        rs -> {
+          Map<String, String> a = new HashMap<>(rs.getMetadata().getAnnotations());
+          d.getMetadata().getAnnotations().forEach(a::put);
+          a.put(Revisions.REVISION_ANNOTATION, Long.toString(rev));
+          rs.getMetadata().setAnnotations(a);
+          return rs;
+        });
     annotateDeployment(Revisions.REVISION_ANNOTATION, Long.toString(revision));
   }
 
   /** {@code kubectl rollout undo --to-revision}: template and annotations from the ReplicaSet. */
   protected void kubectlUndoTo(String replicaSet) {
     ReplicaSet target = replicaSet(replicaSet);
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec()
-                  .setTemplate(
-                      new ObjectMapper()
-                          .convertValue(
-                              Revisions.templateWithoutHash(target.getSpec().getTemplate()),
-                              PodTemplateSpec.class));
-              d.getMetadata()
-                  .setAnnotations(
-                      new HashMap<>(
-                          KubectlUndo.annotations(
-                              d.getMetadata().getAnnotations(),
-                              target.getMetadata().getAnnotations())));
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getSpec()
+              .setTemplate(
+                  new ObjectMapper()
+                      .convertValue(
+                          Revisions.templateWithoutHash(target.getSpec().getTemplate()),
+                          PodTemplateSpec.class));
+          d.getMetadata()
+              .setAnnotations(
+                  new HashMap<>(
+                      KubectlUndo.annotations(
+                          d.getMetadata().getAnnotations(),
+                          target.getMetadata().getAnnotations())));
+          return d;
+        });
     settle();
   }
 
   /** A person or GitOps applies a manifest: only the template changes. */
   protected void apply(PodTemplateSpec template) {
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec().setTemplate(template);
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getSpec().setTemplate(template);
+          return d;
+        });
     settle();
   }
 

@@ -8,6 +8,7 @@ import dev.selfheal.rollback.act.RollbackAnnotations;
 import dev.selfheal.rollback.decide.Revision;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -91,18 +92,11 @@ class SafetyScenariosTest extends MockClusterScenario {
     assertThat(image()).isEqualTo("model-server:v2");
 
     String other =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of(
-                "alertname",
-                "ModelDegraded",
-                "namespace",
-                NS,
-                "deployment",
-                "other",
-                "pod_template_hash",
-                Fixtures.HASH_V2));
+        AlertWebhook.firing("ModelDegraded")
+            .in(NS)
+            .deployment("other")
+            .hash(Fixtures.HASH_V2)
+            .json();
     assertThat(Webhooks.post(app.port(), other, AUTH).body()).contains("\"decision\":\"rollback\"");
     assertThat(events("RolledBack")).hasSize(2);
   }
@@ -110,16 +104,12 @@ class SafetyScenariosTest extends MockClusterScenario {
   @Test
   void theDryRunAnnotationOfOneDeploymentPatchesNothingThere() throws Exception {
     seed();
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getMetadata().getAnnotations().put("rollback.selfheal.dev/dry-run", "true");
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getMetadata().getAnnotations().put("rollback.selfheal.dev/dry-run", "true");
+          return d;
+        });
     start(Map.of());
 
     assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"dry_run\"");
@@ -138,28 +128,16 @@ class SafetyScenariosTest extends MockClusterScenario {
 
     // The v2 pod is gone; its alert still names v2 through pod_template_hash.
     String body =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of(
-                "alertname",
-                "ModelDegraded",
-                "namespace",
-                NS,
-                "deployment",
-                NAME,
-                "pod",
-                Fixtures.RS_V2 + "-abcde",
-                "pod_template_hash",
-                Fixtures.HASH_V2));
+        AlertWebhook.firing("ModelDegraded")
+            .in(NS)
+            .deployment(NAME)
+            .pod(Fixtures.RS_V2 + "-abcde")
+            .hash(Fixtures.HASH_V2)
+            .json();
     assertThat(Webhooks.post(app.port(), body, AUTH).body())
         .contains("\"decision\":\"stale_revision\"");
     // Without any revision label it must not guess either.
-    String bare =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of("alertname", "ModelDegraded", "namespace", NS, "deployment", NAME));
+    String bare = AlertWebhook.firing("ModelDegraded").in(NS).deployment(NAME).json();
     assertThat(Webhooks.post(app.port(), bare, AUTH).body())
         .contains("\"decision\":\"revision_unknown\"");
     assertThat(image()).isEqualTo("model-server:v1");
@@ -182,22 +160,13 @@ class SafetyScenariosTest extends MockClusterScenario {
     seed();
     start(Map.of());
     // A new release v3 replaced v2 before v2's alert arrived.
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec().getTemplate().getMetadata().getLabels().put("version", "v3");
-              d.getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .setImage("model-server:v3");
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getSpec().getTemplate().getMetadata().getLabels().put("version", "v3");
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("model-server:v3");
+          return d;
+        });
     settle();
 
     assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"stale_revision\"");
@@ -213,22 +182,13 @@ class SafetyScenariosTest extends MockClusterScenario {
     assertThat(image()).isEqualTo("model-server:v1");
 
     // v3 is released on top (revision 4) and is bad too.
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec().getTemplate().getMetadata().getLabels().put("version", "v3");
-              d.getSpec()
-                  .getTemplate()
-                  .getSpec()
-                  .getContainers()
-                  .get(0)
-                  .setImage("model-server:v3");
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getSpec().getTemplate().getMetadata().getLabels().put("version", "v3");
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("model-server:v3");
+          return d;
+        });
     settle();
     assertThat(alert(HASH_V3)).contains("\"decision\":\"rollback\"");
     settle();
@@ -285,19 +245,15 @@ class SafetyScenariosTest extends MockClusterScenario {
             "alert",
             Instant.now().minus(Duration.ofMinutes(20)),
             false);
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            d -> {
-              d.getSpec().setTemplate(Fixtures.template("v1"));
-              d.getMetadata()
-                  .getAnnotations()
-                  .put(RollbackAnnotations.LAST_ROLLBACK, RollbackAnnotations.toJson(record));
-              return d;
-            });
+    Fixtures.editDeployment(
+        client,
+        d -> {
+          d.getSpec().setTemplate(Fixtures.template("v1"));
+          d.getMetadata()
+              .getAnnotations()
+              .put(RollbackAnnotations.LAST_ROLLBACK, RollbackAnnotations.toJson(record));
+          return d;
+        });
     settle();
     start(Map.of("MAX_ROLLBACKS_PER_HOUR", "2", "COOLDOWN_SECONDS", "60"));
 
@@ -353,18 +309,11 @@ class SafetyScenariosTest extends MockClusterScenario {
         Map.of("MAX_ROLLBACKS_PER_HOUR", "1", "WATCH_ENABLED", Boolean.toString(watch));
     start(env);
     String other =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of(
-                "alertname",
-                "ModelDegraded",
-                "namespace",
-                NS,
-                "deployment",
-                "other",
-                "pod_template_hash",
-                Fixtures.HASH_V2));
+        AlertWebhook.firing("ModelDegraded")
+            .in(NS)
+            .deployment("other")
+            .hash(Fixtures.HASH_V2)
+            .json();
     assertThat(Webhooks.post(app.port(), other, AUTH).body()).contains("\"decision\":\"rollback\"");
 
     // Reproduction from the issue: cap 1, a rollback minutes earlier, restart, next alert.

@@ -1,11 +1,8 @@
 package dev.selfheal.labtests.images;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.selfheal.testsupport.k8s.MockApiServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,13 +15,7 @@ import java.util.Map;
  */
 final class ApiServerStandIn implements Surroundings {
 
-  private final KubernetesMockServer api =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
-          false);
+  private final KubernetesMockServer api = MockApiServer.crud();
 
   ApiServerStandIn() {
     api.init(InetAddress.getLoopbackAddress(), 0);

@@ -10,20 +10,16 @@ import dev.selfheal.labtests.support.PrometheusProcess;
 import dev.selfheal.labtests.support.RepoPaths;
 import dev.selfheal.rollback.ControllerApp;
 import dev.selfheal.rollback.config.ControllerConfig;
+import dev.selfheal.testsupport.k8s.MockApiServer;
+import dev.selfheal.testsupport.k8s.Workloads;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,13 +77,7 @@ class RollbackChainE2E {
     Path tokenFile = dir.resolve("controller-token");
     Files.writeString(tokenFile, token + "\n");
 
-    KubernetesMockServer api =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    KubernetesMockServer api = MockApiServer.crud();
     api.init();
     try (NamespacedKubernetesClient client = api.createClient()) {
       Deployment deployment = client.resource(v2Manifest).create();
@@ -192,56 +182,17 @@ class RollbackChainE2E {
    */
   private static ReplicaSet replicaSet(
       Deployment owner, Deployment release, String hash, long revision) {
-    PodTemplateSpec withHash = new PodTemplateSpecBuilder(release.getSpec().getTemplate()).build();
-    Map<String, String> labels = new LinkedHashMap<>(withHash.getMetadata().getLabels());
-    labels.put("pod-template-hash", hash);
-    withHash.getMetadata().setLabels(labels);
-    return new ReplicaSetBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName(NAME + "-" + hash)
-        .withLabels(labels)
-        .withAnnotations(annotations(release, revision))
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("Deployment")
-        .withName(NAME)
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .endOwnerReference()
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(revision == 2 ? 3 : 0)
-        .withNewSelector()
-        .withMatchLabels(Map.of("app", NAME, "pod-template-hash", hash))
-        .endSelector()
-        .withTemplate(withHash)
-        .endSpec()
+    return Workloads.replicaSet(NS, NAME, owner.getMetadata().getUid())
+        .template(release.getSpec().getTemplate())
+        .hash(hash)
+        .revision(revision)
+        .annotations(release.getMetadata().getAnnotations())
+        .replicas(revision == 2 ? 3 : 0)
         .build();
-  }
-
-  private static Map<String, String> annotations(Deployment release, long revision) {
-    Map<String, String> annotations = new LinkedHashMap<>(release.getMetadata().getAnnotations());
-    annotations.put("deployment.kubernetes.io/revision", Long.toString(revision));
-    return annotations;
   }
 
   private static Pod pod(ReplicaSet rs) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName(V2_POD)
-        .withLabels(rs.getSpec().getTemplate().getMetadata().getLabels())
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("ReplicaSet")
-        .withName(rs.getMetadata().getName())
-        .withUid(rs.getMetadata().getUid())
-        .withController(true)
-        .endOwnerReference()
-        .endMetadata()
-        .withSpec(rs.getSpec().getTemplate().getSpec())
-        .build();
+    return Workloads.pod(rs, V2_POD);
   }
 
   /** The v2 pod as Kubernetes discovery would show it, pointing at the real v2 process. */

@@ -12,6 +12,8 @@ import dev.selfheal.labtests.support.PrometheusProcess;
 import dev.selfheal.labtests.support.RepoPaths;
 import dev.selfheal.rollback.ControllerApp;
 import dev.selfheal.rollback.config.ControllerConfig;
+import dev.selfheal.testsupport.k8s.MockApiServer;
+import dev.selfheal.testsupport.k8s.Workloads;
 import dev.selfheal.traffic.client.ModelServerClient;
 import dev.selfheal.traffic.client.Outcome;
 import dev.selfheal.traffic.client.PredictResult;
@@ -19,18 +21,12 @@ import dev.selfheal.traffic.client.Transport;
 import dev.selfheal.traffic.run.TransactionSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,13 +174,7 @@ public final class SelfHealingRun implements AutoCloseable {
   }
 
   private void startEverything() throws IOException {
-    api =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    api = MockApiServer.crud();
     api.init();
     resources.add(api::destroy);
     client = api.createClient();
@@ -485,58 +475,23 @@ public final class SelfHealingRun implements AutoCloseable {
   }
 
   private static Map<String, String> revisionAnnotations(Deployment release, long revision) {
-    Map<String, String> annotations = new LinkedHashMap<>(release.getMetadata().getAnnotations());
-    annotations.put("deployment.kubernetes.io/revision", Long.toString(revision));
-    return annotations;
+    return Workloads.withRevision(release.getMetadata().getAnnotations(), revision);
   }
 
   /** The ReplicaSet the Deployment controller makes for {@code release}, as RollbackChainE2E's. */
   private static ReplicaSet replicaSet(
       Deployment owner, Deployment release, String hash, long revision, int replicas) {
-    PodTemplateSpec withHash = new PodTemplateSpecBuilder(release.getSpec().getTemplate()).build();
-    Map<String, String> labels = new LinkedHashMap<>(withHash.getMetadata().getLabels());
-    labels.put("pod-template-hash", hash);
-    withHash.getMetadata().setLabels(labels);
-    return new ReplicaSetBuilder()
-        .withNewMetadata()
-        .withNamespace(NAMESPACE)
-        .withName(DEPLOYMENT + "-" + hash)
-        .withLabels(labels)
-        .withAnnotations(revisionAnnotations(release, revision))
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("Deployment")
-        .withName(DEPLOYMENT)
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .endOwnerReference()
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withNewSelector()
-        .withMatchLabels(Map.of("app", DEPLOYMENT, "pod-template-hash", hash))
-        .endSelector()
-        .withTemplate(withHash)
-        .endSpec()
+    return Workloads.replicaSet(NAMESPACE, DEPLOYMENT, owner.getMetadata().getUid())
+        .template(release.getSpec().getTemplate())
+        .hash(hash)
+        .revision(revision)
+        .annotations(release.getMetadata().getAnnotations())
+        .replicas(replicas)
         .build();
   }
 
   private static Pod pod(ReplicaSet rs, String name) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(NAMESPACE)
-        .withName(name)
-        .withLabels(rs.getSpec().getTemplate().getMetadata().getLabels())
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("ReplicaSet")
-        .withName(rs.getMetadata().getName())
-        .withUid(rs.getMetadata().getUid())
-        .withController(true)
-        .endOwnerReference()
-        .endMetadata()
-        .withSpec(rs.getSpec().getTemplate().getSpec())
-        .build();
+    return Workloads.pod(rs, name);
   }
 
   /** A model-server pod as discovery reports it, scraped on the process's real port. */

@@ -132,16 +132,13 @@ class AdversarialFindingsTest extends MockClusterScenario {
   /** Removes the last-rollback copies settle() (the Deployment controller) put on ReplicaSets. */
   private void clearCopiedRecords() {
     for (String rs : new String[] {Fixtures.RS_V1, Fixtures.RS_V2}) {
-      client
-          .apps()
-          .replicaSets()
-          .inNamespace(NS)
-          .withName(rs)
-          .edit(
-              r -> {
-                r.getMetadata().getAnnotations().remove(RollbackAnnotations.LAST_ROLLBACK);
-                return r;
-              });
+      Fixtures.editReplicaSet(
+          client,
+          rs,
+          r -> {
+            r.getMetadata().getAnnotations().remove(RollbackAnnotations.LAST_ROLLBACK);
+            return r;
+          });
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.selfheal.rollback.Fixtures;
 import dev.selfheal.rollback.MockClusterScenario;
 import dev.selfheal.rollback.Webhooks;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -42,18 +43,7 @@ class CrossNamespaceTest extends MockClusterScenario {
 
   private String alertIn(String ns) throws Exception {
     String body =
-        Webhooks.payload(
-            "firing",
-            Instant.now(),
-            Map.of(
-                "alertname",
-                "ModelDegraded",
-                "namespace",
-                ns,
-                "deployment",
-                NAME,
-                "pod_template_hash",
-                Fixtures.HASH_V2));
+        AlertWebhook.firing("ModelDegraded").in(ns).deployment(NAME).hash(Fixtures.HASH_V2).json();
     return Webhooks.post(app.port(), body, AUTH).body();
   }
 

@@ -1,6 +1,5 @@
 package dev.selfheal.rollback.attack;
 
-import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.rollback.Fixtures;
@@ -21,18 +20,15 @@ class MarksTest extends MockClusterScenario {
   }
 
   private void editMark(String replicaSet, java.util.function.UnaryOperator<String> edit) {
-    client
-        .apps()
-        .replicaSets()
-        .inNamespace(NS)
-        .withName(replicaSet)
-        .edit(
-            rs -> {
-              rs.getMetadata()
-                  .getAnnotations()
-                  .computeIfPresent(RollbackAnnotations.BAD_REVISION, (k, v) -> edit.apply(v));
-              return rs;
-            });
+    Fixtures.editReplicaSet(
+        client,
+        replicaSet,
+        rs -> {
+          rs.getMetadata()
+              .getAnnotations()
+              .computeIfPresent(RollbackAnnotations.BAD_REVISION, (k, v) -> edit.apply(v));
+          return rs;
+        });
   }
 
   /**

@@ -4,13 +4,12 @@ import dev.selfheal.rollback.ControllerApp;
 import dev.selfheal.rollback.Fixtures;
 import dev.selfheal.rollback.TestConfigs;
 import dev.selfheal.rollback.Webhooks;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
+import dev.selfheal.testsupport.k8s.MockApiServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -48,13 +47,7 @@ public final class RollbackLatencyBench {
     int deliveries = args.length > 0 ? Integer.parseInt(args[0]) : 250;
     int warmup = 50;
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    KubernetesMockServer server = MockApiServer.crud();
     server.init();
     try (NamespacedKubernetesClient client = server.createClient()) {
       for (int i = 0; i < warmup + deliveries; i++) {
@@ -82,18 +75,11 @@ public final class RollbackLatencyBench {
         List<Double> roundTrips = new ArrayList<>();
         for (int i = 0; i < warmup + deliveries; i++) {
           String body =
-              Webhooks.payload(
-                  "firing",
-                  Instant.now(),
-                  Map.of(
-                      "alertname",
-                      "ModelAccuracyLow",
-                      "namespace",
-                      Fixtures.NS,
-                      "deployment",
-                      name(i),
-                      "pod_template_hash",
-                      Fixtures.HASH_V2));
+              AlertWebhook.firing("ModelAccuracyLow")
+                  .in(Fixtures.NS)
+                  .deployment(name(i))
+                  .hash(Fixtures.HASH_V2)
+                  .json();
           long start = System.nanoTime();
           HttpResponse<String> response =
               Webhooks.post(app.port(), body, "Bearer " + Webhooks.TOKEN);

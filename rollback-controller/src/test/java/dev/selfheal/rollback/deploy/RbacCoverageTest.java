@@ -7,6 +7,7 @@ import dev.selfheal.rollback.ControllerApp;
 import dev.selfheal.rollback.Fixtures;
 import dev.selfheal.rollback.TestConfigs;
 import dev.selfheal.rollback.Webhooks;
+import dev.selfheal.testsupport.k8s.AlertWebhook;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -69,16 +70,10 @@ class RbacCoverageTest {
       try {
         await().atMost(Duration.ofSeconds(10)).until(() -> app.leading() && app.watchSynced());
         String body =
-            Webhooks.payload(
-                "firing",
-                Instant.now(),
-                Map.of(
-                    "alertname",
-                    "ModelDegraded",
-                    "namespace",
-                    Fixtures.NS,
-                    "pod",
-                    Fixtures.RS_V2 + "-abcde"));
+            AlertWebhook.firing("ModelDegraded")
+                .in(Fixtures.NS)
+                .pod(Fixtures.RS_V2 + "-abcde")
+                .json();
         assertThat(Webhooks.post(app.port(), body, "Bearer " + Webhooks.TOKEN).body())
             .contains("\"decision\":\"rollback\"");
         // Lease renewals happen every retry period; wait for one.

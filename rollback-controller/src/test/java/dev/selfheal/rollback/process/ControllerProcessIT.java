@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.selfheal.testsupport.FreePort;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.selfheal.testsupport.k8s.MockApiServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -33,13 +30,7 @@ class ControllerProcessIT {
   private static final Path JAR = Path.of("target", "rollback-controller.jar");
 
   @TempDir Path dir;
-  private final KubernetesMockServer api =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
-          false);
+  private final KubernetesMockServer api = MockApiServer.crud();
   private final HttpClient http = HttpClient.newHttpClient();
   private Process process;
 

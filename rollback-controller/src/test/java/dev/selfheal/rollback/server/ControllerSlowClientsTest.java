@@ -1,7 +1,6 @@
 package dev.selfheal.rollback.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.selfheal.rollback.ControllerApp;
 import dev.selfheal.rollback.TestConfigs;
@@ -11,9 +10,7 @@ import dev.selfheal.testsupport.RawClient;
 import dev.selfheal.testsupport.SlowClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,14 +37,7 @@ class ControllerSlowClientsTest {
   }
 
   private void start() {
-    app =
-        ControllerApp.start(
-            TestConfigs.config(Map.of()),
-            client,
-            new PrometheusRegistry(),
-            Clock.systemUTC(),
-            null);
-    await().atMost(Duration.ofSeconds(30)).until(() -> app.leading() && app.watchSynced());
+    app = TestConfigs.startLeading(client, Map.of(), Duration.ofSeconds(30));
   }
 
   @Test
