@@ -1,5 +1,6 @@
 package dev.selfheal.rollback;
 
+import dev.selfheal.rollback.decide.RollbackPolicy;
 import dev.selfheal.testsupport.k8s.Workloads;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** Test objects: the lab's model-server Deployment with a v1 and a v2 revision. */
@@ -100,6 +102,37 @@ public final class Fixtures {
       KubernetesClient client, String name, UnaryOperator<ReplicaSet> edit) {
     client.apps().replicaSets().inNamespace(NS).withName(name).edit(edit);
   }
+
+  /** The image of the first container of the Deployment in {@code namespace}, as stored. */
+  public static String image(KubernetesClient client, String namespace) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(NAME)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  /**
+   * The decider's policy of the table tests: the lab's namespace and model alerts, a 10-minute
+   * rollout window, 3 rollbacks an hour, 2 revisions back at most, 15 minutes' cool-down, no dry
+   * run.
+   */
+  public static final RollbackPolicy POLICY =
+      new RollbackPolicy(
+          Set.of(NS),
+          Set.of("ModelAccuracyLow", "ModelDegraded"),
+          Duration.ofMinutes(10),
+          3,
+          2,
+          Duration.ofMinutes(15),
+          false);
 
   /** A pod of {@code rs}, ready or not, with {@code restarts} restarts. */
   public static Pod pod(ReplicaSet rs, String suffix, int restarts) {

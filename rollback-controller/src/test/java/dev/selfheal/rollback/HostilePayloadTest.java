@@ -1,6 +1,5 @@
 package dev.selfheal.rollback;
 
-import static dev.selfheal.rollback.Fixtures.NAME;
 import static dev.selfheal.rollback.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,18 +54,7 @@ class HostilePayloadTest {
   }
 
   private String image() {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(NAME)
-        .get()
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getImage();
+    return Fixtures.image(client, NS);
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.labtests.support.HttpJson;
+import dev.selfheal.labtests.support.PrometheusProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -69,6 +70,17 @@ public final class LabMonitoring {
       Map<String, String> labels,
       Map<String, String> annotations,
       String address) {}
+
+  /**
+   * Starts a real Prometheus on the lab's configuration ({@link #writePrometheusConfig}) that
+   * re-sends firing alerts every second, as the chain tests wait for them.
+   */
+  public static PrometheusProcess startPrometheus(
+      Path dir, Path targetsFile, String alertmanagerAddress) {
+    return PrometheusProcess.builder(writePrometheusConfig(dir, targetsFile, alertmanagerAddress))
+        .flag("--rules.alert.resend-delay=1s")
+        .start();
+  }
 
   /**
    * Writes the Prometheus configuration and the test rules into {@code dir}.

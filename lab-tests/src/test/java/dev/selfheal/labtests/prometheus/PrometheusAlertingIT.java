@@ -66,11 +66,7 @@ class PrometheusAlertingIT {
                   Map.of(),
                   v2.address())));
       try (PrometheusProcess prometheus =
-          PrometheusProcess.builder(
-                  LabMonitoring.writePrometheusConfig(
-                      dir.resolve("prom"), targets, alertmanager.address()))
-              .flag("--rules.alert.resend-delay=1s")
-              .start()) {
+          LabMonitoring.startPrometheus(dir.resolve("prom"), targets, alertmanager.address())) {
 
         scrapesThePodWithTheLabelsTheChartsRelabellingProduces(prometheus);
         modelAlertsFire(prometheus);

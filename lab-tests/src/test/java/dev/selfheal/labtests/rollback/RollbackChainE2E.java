@@ -110,11 +110,7 @@ class RollbackChainE2E {
                 ModelServerProcess.builder().env("MODEL_VERSION", "v2.0").start()) {
           LabMonitoring.writePodTargets(targets, List.of(target(v2Manifest, v2)));
           try (PrometheusProcess prometheus =
-              PrometheusProcess.builder(
-                      LabMonitoring.writePrometheusConfig(
-                          dir.resolve("prom"), targets, alertmanager.address()))
-                  .flag("--rules.alert.resend-delay=1s")
-                  .start()) {
+              LabMonitoring.startPrometheus(dir.resolve("prom"), targets, alertmanager.address())) {
 
             await("Deployment rolled back to v1's template")
                 .atMost(TIMEOUT)

@@ -48,18 +48,7 @@ class CrossNamespaceTest extends MockClusterScenario {
   }
 
   private String image(String ns) {
-    return client
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .withName(NAME)
-        .get()
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getImage();
+    return Fixtures.image(client, ns);
   }
 
   @Test

@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,15 +34,7 @@ import org.junit.jupiter.api.Test;
 class LongStableRevisionTest {
 
   private static final Instant NOW = Instant.parse("2026-01-10T12:00:00Z");
-  private static final RollbackPolicy POLICY =
-      new RollbackPolicy(
-          Set.of(NS),
-          Set.of("ModelAccuracyLow", "ModelDegraded"),
-          Duration.ofMinutes(10),
-          3,
-          2,
-          Duration.ofMinutes(15),
-          false);
+  private static final RollbackPolicy POLICY = Fixtures.POLICY;
 
   private final Deployment deployment = Fixtures.deployment("v2", true);
   private final List<ReplicaSet> replicaSets =

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,15 +29,7 @@ class RollbackDeciderTest {
   private static final Instant NOW = Instant.parse("2026-01-10T12:00:00Z");
   private static final Instant V1_CREATED = NOW.minus(Duration.ofDays(1));
   private static final Instant V2_CREATED = NOW.minus(Duration.ofMinutes(10));
-  private static final RollbackPolicy POLICY =
-      new RollbackPolicy(
-          Set.of(NS),
-          Set.of("ModelAccuracyLow", "ModelDegraded"),
-          Duration.ofMinutes(10),
-          3,
-          2,
-          Duration.ofMinutes(15),
-          false);
+  private static final RollbackPolicy POLICY = Fixtures.POLICY;
 
   /** Mutable inputs of one row. */
   static final class Situation {
