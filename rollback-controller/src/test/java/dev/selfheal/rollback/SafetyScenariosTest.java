@@ -155,11 +155,8 @@ class SafetyScenariosTest extends MockClusterScenario {
     assertThat(events("RolledBack")).isEmpty();
   }
 
-  @Test
-  void alertForARevisionThatIsNoLongerCurrentIsIgnored() throws Exception {
-    seed();
-    start(Map.of());
-    // A new release v3 replaced v2 before v2's alert arrived.
+  /** A new release v3 on top of the current one: its version label and image. */
+  private void releaseV3OnTop() {
     Fixtures.editDeployment(
         client,
         d -> {
@@ -167,6 +164,14 @@ class SafetyScenariosTest extends MockClusterScenario {
           d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("model-server:v3");
           return d;
         });
+  }
+
+  @Test
+  void alertForARevisionThatIsNoLongerCurrentIsIgnored() throws Exception {
+    seed();
+    start(Map.of());
+    // A new release v3 replaced v2 before v2's alert arrived.
+    releaseV3OnTop();
     settle();
 
     assertThat(alert(Fixtures.HASH_V2)).contains("\"decision\":\"stale_revision\"");
@@ -182,13 +187,7 @@ class SafetyScenariosTest extends MockClusterScenario {
     assertThat(image()).isEqualTo("model-server:v1");
 
     // v3 is released on top (revision 4) and is bad too.
-    Fixtures.editDeployment(
-        client,
-        d -> {
-          d.getSpec().getTemplate().getMetadata().getLabels().put("version", "v3");
-          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("model-server:v3");
-          return d;
-        });
+    releaseV3OnTop();
     settle();
     assertThat(alert(HASH_V3)).contains("\"decision\":\"rollback\"");
     settle();
