@@ -37,10 +37,10 @@ final class Drain {
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Vertx vertx;
-  private final HttpService.Shared shared;
+  private final Shared shared;
   private final AtomicInteger headsRefused = new AtomicInteger();
 
-  Drain(Vertx vertx, HttpService.Shared shared) {
+  Drain(Vertx vertx, Shared shared) {
     this.vertx = vertx;
     this.shared = shared;
   }

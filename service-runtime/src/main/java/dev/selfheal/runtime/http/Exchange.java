@@ -31,7 +31,7 @@ final class Exchange implements Handler<Void> {
   private static final Handler<Throwable> BROKEN_OFF =
       e -> LOG.debug("Request broken off: {}", e.toString());
 
-  private final HttpService.Shared shared;
+  private final Shared shared;
   private final HttpServerRequest request;
   private final ConnectionGuard guard;
   private final long startNanos = System.nanoTime();
@@ -45,7 +45,7 @@ final class Exchange implements Handler<Void> {
   private boolean chunked;
   private boolean finished;
 
-  Exchange(HttpService.Shared shared, HttpServerRequest request, ConnectionGuard guard) {
+  Exchange(Shared shared, HttpServerRequest request, ConnectionGuard guard) {
     this.shared = shared;
     this.request = request;
     this.guard = guard;
