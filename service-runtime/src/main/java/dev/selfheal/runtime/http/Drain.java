@@ -72,10 +72,10 @@ final class Drain {
   }
 
   private void step(long headsDueBy) {
-    long quiet = QUIET.toNanos();
+    DrainStep policy = new DrainStep(QUIET.toNanos(), headsDueBy);
     RawAnswers.RawAnswer cut = shared.answers().shuttingDown();
     for (ConnectionGuard guard : shared.connections().guards()) {
-      guard.onLoop(() -> guard.drainStep(quiet, headsDueBy, cut, headsRefused::incrementAndGet));
+      guard.onLoop(() -> guard.drainStep(policy, cut, headsRefused::incrementAndGet));
     }
     LockSupport.parkNanos(TICK_NANOS);
   }
