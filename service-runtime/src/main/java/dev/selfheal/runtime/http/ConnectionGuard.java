@@ -1,16 +1,12 @@
 package dev.selfheal.runtime.http;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,42 +22,23 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   /** Where the server finds a connection's guard. */
   static final AttributeKey<ConnectionGuard> KEY = AttributeKey.valueOf("selfheal.guard");
 
-  /** How long a connection closed after an error keeps reading, so the client sees our answer. */
-  private static final Duration LINGER = Duration.ofSeconds(2);
-
-  private enum State {
-    /** Waiting for (the rest of) a request head, under the header deadline. */
-    HEAD,
-    /** A request is being read or answered: no deadline here. */
-    REQUEST,
-    /** Between requests, under the idle timeout. */
-    IDLE,
-    /** Answered and half-closed: input is read and thrown away until the connection closes. */
-    CLOSING
-  }
-
   private final long headerNanos;
   private final long idleNanos;
   private final RawAnswers.RawAnswer headerTimeoutAnswer;
   private final RequestObserver observer;
   private ChannelHandlerContext ctx;
-  private volatile State state = State.HEAD;
+  private volatile GuardState state = GuardState.HEAD;
   private final long openedAt = System.nanoTime();
   private volatile long idleSince = openedAt;
   private volatile long headSince = System.nanoTime();
   private final AtomicBoolean shed = new AtomicBoolean();
   private volatile boolean headStarted;
   private int open;
-  // The one deadline of the connection (header, idle or linger) and what runs when it passes; the
-  // timer task checks it when it fires (see arm).
-  private Runnable action;
-  private long deadline;
-  private ScheduledFuture<?> timer;
-  private long timerAt;
+  private final ConnectionDeadline deadline;
+  private final ConnectionEnd end;
   // Made once: a method reference is a new object each time it is evaluated.
   private final Runnable headerDeadline = this::headerDeadlinePassed;
   private final Runnable closeNow = this::close;
-  private final Runnable fired = this::timerFired;
   private RequestFlow flow;
   private boolean inputShutdown;
 
@@ -74,6 +51,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     this.idleNanos = idleTimeout.toNanos();
     this.headerTimeoutAnswer = headerTimeoutAnswer;
     this.observer = observer;
+    this.deadline = new ConnectionDeadline(headerNanos, () -> ctx.executor());
+    this.end = new ConnectionEnd(deadline, () -> ctx);
   }
 
   /**
@@ -94,19 +73,19 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     this.ctx = context;
     context.channel().attr(KEY).set(this);
     // The connection is open: its first request head is due within the header deadline.
-    arm(headerNanos, headerDeadline);
+    deadline.arm(headerNanos, headerDeadline);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
-    if (state == State.CLOSING) {
+    if (state == GuardState.CLOSING) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (state == State.IDLE) {
+    if (state == GuardState.IDLE) {
       headSince = System.nanoTime();
-      state = State.HEAD;
-      arm(headerNanos, headerDeadline);
+      state = GuardState.HEAD;
+      deadline.arm(headerNanos, headerDeadline);
     }
     headStarted = true;
     context.fireChannelRead(msg);
@@ -124,20 +103,20 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     inputShutdown = true;
-    if (state != State.REQUEST && (flow == null || !flow.holding())) {
+    if (state != GuardState.REQUEST && (flow == null || !flow.holding())) {
       closeAfterWrites();
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext context) {
-    stopTimer();
+    deadline.stop();
     context.fireChannelInactive();
   }
 
   /** Whether the connection is being closed: requests still arriving on it are not served. */
   boolean closing() {
-    return state == State.CLOSING;
+    return state == GuardState.CLOSING;
   }
 
   /**
@@ -145,24 +124,22 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    * connection; a client that does not read it is closed all the same shortly after.
    */
   void refuse(RawAnswers.RawAnswer answer) {
-    if (state == State.CLOSING) {
+    if (state == GuardState.CLOSING) {
       return;
     }
-    state = State.CLOSING;
-    cancel();
+    state = GuardState.CLOSING;
+    deadline.cancel();
     observe("UNKNOWN", answer.status());
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer.bytes()))
-        .addListener((ChannelFutureListener) f -> close());
-    arm(LINGER.toNanos(), closeNow);
+    end.writeThenClose(Unpooled.wrappedBuffer(answer.bytes()));
   }
 
   /** A request head has arrived (called by the server for every request). */
   void headArrived() {
     open++;
     headStarted = false;
-    if (state != State.CLOSING) {
-      state = State.REQUEST;
-      cancel();
+    if (state != GuardState.CLOSING) {
+      state = GuardState.REQUEST;
+      deadline.cancel();
     }
   }
 
@@ -172,15 +149,15 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    * deadline, so it costs no timer of its own.
    */
   void bodyDeadline(long nanos, Runnable task) {
-    if (state == State.REQUEST) {
-      arm(nanos, task);
+    if (state == GuardState.REQUEST) {
+      deadline.arm(nanos, task);
     }
   }
 
   /** The body that {@code task} was waiting for has arrived, or the request was answered. */
   void bodyDone(Runnable task) {
-    if (action == task) {
-      cancel();
+    if (deadline.armedFor(task)) {
+      deadline.cancel();
     }
   }
 
@@ -190,10 +167,10 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
       flow.answered();
     }
     open = Math.max(0, open - 1);
-    if (open == 0 && state == State.REQUEST) {
+    if (open == 0 && state == GuardState.REQUEST) {
       idleSince = System.nanoTime();
-      state = State.IDLE;
-      arm(idleNanos, closeNow);
+      state = GuardState.IDLE;
+      deadline.arm(idleNanos, closeNow);
     }
     if (inputShutdown && open == 0 && (flow == null || !flow.holding())) {
       closeAfterWrites();
@@ -202,10 +179,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   /** Closes once everything written so far has gone out (a client that does not read: shortly). */
   private void closeAfterWrites() {
-    state = State.CLOSING;
-    cancel();
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> close());
-    arm(LINGER.toNanos(), closeNow);
+    state = GuardState.CLOSING;
+    deadline.cancel();
+    end.writeThenClose(Unpooled.EMPTY_BUFFER);
   }
 
   /**
@@ -213,13 +189,12 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    * for (the rest of) a request head, and has not been picked already. Called from any thread.
    */
   boolean sheddable() {
-    State now = state;
-    return (now == State.IDLE || now == State.HEAD) && !shed.get();
+    return state.waiting() && !shed.get();
   }
 
   /** Since when it has been waiting (between requests, or for the head): older goes first. */
   long waitingSince() {
-    return state == State.IDLE ? idleSince : headSince;
+    return state == GuardState.IDLE ? idleSince : headSince;
   }
 
   /**
@@ -236,9 +211,9 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     ctx.executor()
         .execute(
             () -> {
-              if (state == State.HEAD && headStarted) {
+              if (state == GuardState.HEAD && headStarted) {
                 refuse(answer);
-              } else if (state == State.IDLE || state == State.HEAD) {
+              } else if (state.waiting()) {
                 close();
               }
             });
@@ -250,21 +225,12 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    * sees the end, discards whatever it still sends, and closes it for good shortly after.
    */
   void lingerClose() {
-    if (state == State.CLOSING) {
+    if (state == GuardState.CLOSING) {
       return;
     }
-    state = State.CLOSING;
-    cancel();
-    shutdownAndLinger();
-  }
-
-  private void shutdownAndLinger() {
-    if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
-      duplex.shutdownOutput();
-      arm(LINGER.toNanos(), closeNow);
-    } else {
-      close();
-    }
+    state = GuardState.CLOSING;
+    deadline.cancel();
+    end.shutdownAndLinger();
   }
 
   /** Runs {@code task} on the connection's event loop. */
@@ -282,38 +248,25 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
    * written, the end sent).
    */
   boolean settled() {
-    return state == State.CLOSING || !ctx.channel().isActive();
+    return state == GuardState.CLOSING || !ctx.channel().isActive();
   }
 
   /**
-   * One step of a drain, on the event loop. A connection on which no byte of a request has arrived
-   * is closed (the end sent after whatever was written, never a reset) once it has waited {@code
-   * quietNanos}: a client sending in a loop never waits that long, and gets {@code Connection:
-   * close} on its next answer instead. A head that is arriving is let finish until {@code
-   * headsDueBy}, or {@code quietNanos} after its first byte if that is later (never beyond its own
-   * deadline); then it is answered {@code cutAnswer} and {@code cut} is told. Requests in progress
-   * or waiting are left alone: they are answered with {@code Connection: close}.
+   * One step of a drain, on the event loop, as {@code policy} decides: a quiet connection is
+   * closed, a head arriving too late is answered {@code cutAnswer} and {@code cut} is told.
    */
-  void drainStep(long quietNanos, long headsDueBy, RawAnswers.RawAnswer cutAnswer, Runnable cut) {
-    State now = state;
-    if (now == State.CLOSING || now == State.REQUEST || (flow != null && flow.holding())) {
-      return;
-    }
-    long time = System.nanoTime();
-    if (now == State.IDLE || !headStarted) {
-      if (time - idleSince >= quietNanos) {
-        lingerClose();
-      }
-      return;
-    }
-    long due = Math.min(headSince + headerNanos, Math.max(headsDueBy, headSince + quietNanos));
-    if (time - due >= 0) {
-      state = State.CLOSING;
-      cancel();
+  void drainStep(DrainStep policy, RawAnswers.RawAnswer cutAnswer, Runnable cut) {
+    long now = System.nanoTime();
+    DrainStep.Action step =
+        policy.decide(state, moreWaiting(), headStarted, now, idleSince, headSince, headerNanos);
+    if (step == DrainStep.Action.CLOSE) {
+      lingerClose();
+    } else if (step == DrainStep.Action.CUT) {
+      state = GuardState.CLOSING;
+      deadline.cancel();
       observe("UNKNOWN", cutAnswer.status());
       cut.run();
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(cutAnswer.bytes()))
-          .addListener((ChannelFutureListener) f -> shutdownAndLinger());
+      end.writeThenShutdown(Unpooled.wrappedBuffer(cutAnswer.bytes()));
     }
   }
 
@@ -324,77 +277,18 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
   /** Closes the connection now. */
   void close() {
-    stopTimer();
-    ctx.close();
+    end.close();
   }
 
   private void headerDeadlinePassed() {
-    if (state != State.HEAD) {
+    if (state != GuardState.HEAD) {
       return;
     }
     // Closing before the 408 is written, as the drain cut does: bytes that arrive while it is on
     // its way are dropped, so the rest of a late head is never served after its 408.
-    state = State.CLOSING;
-    cancel();
+    state = GuardState.CLOSING;
+    deadline.cancel();
     observe("UNKNOWN", headerTimeoutAnswer.status());
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(headerTimeoutAnswer.bytes()))
-        .addListener((ChannelFutureListener) f -> shutdownAndLinger());
-  }
-
-  /**
-   * Runs {@code task} once {@code nanos} have passed, unless re-armed or cancelled first. A
-   * keep-alive connection moves between deadlines on every request (idle, then header, then none),
-   * so re-arming only notes the new deadline: the timer task already scheduled fires no later than
-   * the header deadline would, looks at the deadline then, and schedules itself again for what is
-   * left. The timer queue is touched about once per header timeout per connection, not twice per
-   * request.
-   */
-  private void arm(long nanos, Runnable task) {
-    long now = System.nanoTime();
-    action = task;
-    deadline = now + nanos;
-    if (timer != null && timerAt - deadline <= 0) {
-      return;
-    }
-    stopTimer();
-    action = task;
-    schedule(now);
-  }
-
-  /** The deadline is off; the timer task, if scheduled, finds nothing to do when it fires. */
-  private void cancel() {
-    action = null;
-  }
-
-  private void schedule(long now) {
-    // At most a header timeout ahead, so that re-arming for a header deadline never needs an
-    // earlier timer.
-    long at = deadline - now <= headerNanos ? deadline : now + headerNanos;
-    timerAt = at;
-    timer = ctx.executor().schedule(fired, Math.max(0, at - now), TimeUnit.NANOSECONDS);
-  }
-
-  private void timerFired() {
-    timer = null;
-    Runnable due = action;
-    if (due == null) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (deadline - now > 0) {
-      schedule(now);
-      return;
-    }
-    action = null;
-    due.run();
-  }
-
-  /** Cancels the deadline and takes the timer task off the queue (the connection is done). */
-  private void stopTimer() {
-    action = null;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    end.writeThenShutdown(Unpooled.wrappedBuffer(headerTimeoutAnswer.bytes()));
   }
 }

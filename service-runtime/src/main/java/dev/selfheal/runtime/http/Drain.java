@@ -37,10 +37,10 @@ final class Drain {
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Vertx vertx;
-  private final HttpService.Shared shared;
+  private final Shared shared;
   private final AtomicInteger headsRefused = new AtomicInteger();
 
-  Drain(Vertx vertx, HttpService.Shared shared) {
+  Drain(Vertx vertx, Shared shared) {
     this.vertx = vertx;
     this.shared = shared;
   }
@@ -72,10 +72,10 @@ final class Drain {
   }
 
   private void step(long headsDueBy) {
-    long quiet = QUIET.toNanos();
+    DrainStep policy = new DrainStep(QUIET.toNanos(), headsDueBy);
     RawAnswers.RawAnswer cut = shared.answers().shuttingDown();
     for (ConnectionGuard guard : shared.connections().guards()) {
-      guard.onLoop(() -> guard.drainStep(quiet, headsDueBy, cut, headsRefused::incrementAndGet));
+      guard.onLoop(() -> guard.drainStep(policy, cut, headsRefused::incrementAndGet));
     }
     LockSupport.parkNanos(TICK_NANOS);
   }

@@ -1,7 +1,5 @@
 package dev.selfheal.runtime.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -31,7 +29,7 @@ final class Exchange implements Handler<Void> {
   private static final Handler<Throwable> BROKEN_OFF =
       e -> LOG.debug("Request broken off: {}", e.toString());
 
-  private final HttpService.Shared shared;
+  private final Shared shared;
   private final HttpServerRequest request;
   private final ConnectionGuard guard;
   private final long startNanos = System.nanoTime();
@@ -45,7 +43,7 @@ final class Exchange implements Handler<Void> {
   private boolean chunked;
   private boolean finished;
 
-  Exchange(HttpService.Shared shared, HttpServerRequest request, ConnectionGuard guard) {
+  Exchange(Shared shared, HttpServerRequest request, ConnectionGuard guard) {
     this.shared = shared;
     this.request = request;
     this.guard = guard;
@@ -214,43 +212,18 @@ final class Exchange implements Handler<Void> {
     HttpError error = shared.errors().map(failure);
     LOG.debug(
         "{} {} -> {} {}", request.method(), request.path(), error.status(), error.getMessage());
-    Reply reply = Reply.json(error.status(), error.body());
-    for (Map.Entry<String, String> header : error.headers().entrySet()) {
-      reply = reply.withHeader(header.getKey(), header.getValue());
-    }
-    send(reply, !bodyComplete);
+    send(EncodedReply.ofError(error), !bodyComplete);
   }
 
   private void send(Reply reply, boolean closeAfter) {
-    ByteBuf bytes;
-    String type;
-    try {
-      // The answer's own bytes (encoded for it, or a body its handler no longer changes):
-      // wrapped, not copied.
-      bytes =
-          Unpooled.wrappedBuffer(
-              reply.bytes() != null
-                  ? reply.bytes()
-                  : shared.json().writeValueAsBytes(reply.json()));
-      type = reply.bytes() != null ? reply.contentType() : "application/json";
-    } catch (Exception e) {
-      LOG.error("Could not encode the answer to {} {}", request.method(), request.path(), e);
-      bytes =
-          Unpooled.wrappedBuffer(
-              "{\"error\":\"internal server error\",\"code\":\"internal_error\",\"status\":500}"
-                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      type = "application/json";
-      reply = Reply.json(500, null);
-    }
-    Reply answer = reply;
-    ByteBuf payload = bytes;
-    String contentType = type;
+    EncodedReply answer =
+        EncodedReply.of(reply, shared.json(), request.method() + " " + request.path());
     if (Vertx.currentContext() == context) {
-      write(answer, payload, contentType, closeAfter);
+      write(answer, closeAfter);
     } else {
       // A handler on a worker thread: the write happens on the connection's event loop.
       try {
-        context.runOnContext(v -> write(answer, payload, contentType, closeAfter));
+        context.runOnContext(v -> write(answer, closeAfter));
       } catch (RejectedExecutionException e) {
         // The server stopped while the handler ran (a drain that ran out of time, or close()):
         // its connections are closed, so there is nobody left to answer.
@@ -259,7 +232,9 @@ final class Exchange implements Handler<Void> {
     }
   }
 
-  private void write(Reply reply, ByteBuf bytes, String contentType, boolean closeAfter) {
+  private void write(EncodedReply answer, boolean closeAfter) {
+    Reply reply = answer.reply();
+    String contentType = answer.contentType();
     HttpServerResponse response = request.response();
     if (answered || response.ended() || response.closed()) {
       return;
@@ -283,7 +258,7 @@ final class Exchange implements Handler<Void> {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     shared.observer().observe(request.method().name(), routeName, reply.status(), seconds());
-    Buffer payload = BufferImpl.buffer(bytes);
+    Buffer payload = BufferImpl.buffer(answer.bytes());
     if (close && guard != null) {
       response.end(payload).onComplete(done -> guard.lingerClose());
     } else {

@@ -1,24 +1,14 @@
 package dev.selfheal.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.Channel;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import java.net.BindException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,22 +51,22 @@ public final class HttpService implements AutoCloseable {
 
   /** Requests whose head has arrived and whose answer is not yet written. */
   public int inProgress() {
-    return shared.active.get();
+    return shared.active();
   }
 
   /** Whether the server is draining or stopped. */
   public boolean draining() {
-    return shared.draining;
+    return shared.draining();
   }
 
   /** Connections accepted since the start (the kernel may have queued more). */
   public long acceptedConnections() {
-    return shared.connections.admitted();
+    return shared.connections().admitted();
   }
 
   /** Open connections. */
   public int connections() {
-    return shared.connections.size();
+    return shared.connections().size();
   }
 
   /**
@@ -88,7 +78,7 @@ public final class HttpService implements AutoCloseable {
    * @return what had to be cut; {@link DrainReport#drained} when nothing was
    */
   public DrainReport drain(Duration grace) {
-    shared.draining = true;
+    shared.startDraining();
     LOG.info("Draining {} requests in progress for up to {} ms", inProgress(), grace.toMillis());
     DrainReport report = new Drain(vertx, shared).run(grace);
     if (!report.drained()) {
@@ -101,7 +91,7 @@ public final class HttpService implements AutoCloseable {
   /** Stops at once: open connections are closed. */
   @Override
   public void close() {
-    shared.draining = true;
+    shared.startDraining();
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -114,97 +104,6 @@ public final class HttpService implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
-    }
-  }
-
-  /** What every {@link Exchange} of this server shares, across all its event loops. */
-  static final class Shared {
-    private final Vertx vertx;
-    private final Routes routes;
-    private final HttpLimits limits;
-    private final ErrorMapper errors;
-    private final ObjectMapper json;
-    private final RequestObserver observer;
-    private final RawAnswers answers;
-    private final ConnectionTable connections;
-    private final AtomicInteger active = new AtomicInteger();
-    private final Set<Channel> listening = ConcurrentHashMap.newKeySet();
-    private volatile boolean draining;
-
-    private Shared(
-        Vertx vertx,
-        Routes routes,
-        HttpLimits limits,
-        ErrorMapper errors,
-        ObjectMapper json,
-        RequestObserver observer) {
-      this.vertx = vertx;
-      this.routes = routes;
-      this.limits = limits;
-      this.errors = errors;
-      this.json = json;
-      this.observer = observer;
-      this.answers = RawAnswers.of(limits, json);
-      this.connections = new ConnectionTable(limits.maxConnections(), answers.tooManyConnections());
-    }
-
-    Vertx vertx() {
-      return vertx;
-    }
-
-    Routes routes() {
-      return routes;
-    }
-
-    HttpLimits limits() {
-      return limits;
-    }
-
-    ErrorMapper errors() {
-      return errors;
-    }
-
-    ObjectMapper json() {
-      return json;
-    }
-
-    RequestObserver observer() {
-      return observer;
-    }
-
-    RawAnswers answers() {
-      return answers;
-    }
-
-    ConnectionTable connections() {
-      return connections;
-    }
-
-    boolean draining() {
-      return draining;
-    }
-
-    void started() {
-      active.incrementAndGet();
-    }
-
-    void finished() {
-      active.decrementAndGet();
-    }
-
-    int active() {
-      return active.get();
-    }
-
-    /** Notes the listening socket a connection was accepted on (the drain closes it first). */
-    void acceptedOn(Channel server) {
-      if (server != null) {
-        listening.add(server);
-      }
-    }
-
-    Set<Channel> listening() {
-      return listening;
     }
   }
 
@@ -279,53 +178,11 @@ public final class HttpService implements AutoCloseable {
       }
       int loops =
           eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors());
-      Vertx vertx =
-          Vertx.vertx(
-              new VertxOptions()
-                  .setEventLoopPoolSize(loops)
-                  .setWorkerPoolSize(1)
-                  .setInternalBlockingPoolSize(1)
-                  .setPreferNativeTransport(false)
-                  // No file cache: the images run with a read-only root file system.
-                  .setFileSystemOptions(
-                      new FileSystemOptions()
-                          .setFileCachingEnabled(false)
-                          .setClassPathResolvingEnabled(false)));
+      Vertx vertx = ServerStart.vertx(loops);
       Shared shared = new Shared(vertx, routes, limits, errors, json, observer);
-      HttpServerOptions options =
-          new HttpServerOptions()
-              // A negative port: one random port, shared by every instance below.
-              .setPort(port == 0 ? -1 : port)
-              .setHost("0.0.0.0")
-              .setTcpNoDelay(true)
-              .setHttp2ClearTextEnabled(false)
-              .setCompressionSupported(false)
-              .setDecompressionSupported(false)
-              .setMaxInitialLineLength(limits.maxRequestLineBytes())
-              .setMaxHeaderSize(limits.maxHeaderBytes());
-      List<HttpServer> servers = new CopyOnWriteArrayList<>();
-      try {
-        vertx
-            .deployVerticle(
-                () -> new ServerVerticle(shared, options, servers),
-                new DeploymentOptions().setInstances(loops))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        vertx.close();
-        throw new IllegalStateException("interrupted while binding port " + port, e);
-      } catch (ExecutionException | TimeoutException e) {
-        vertx.close();
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        String why =
-            cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
-                ? "port " + port + " is already in use"
-                : "cannot listen on port " + port + ": " + cause.getMessage();
-        throw new IllegalStateException(why + " (set " + portSetting + " to a free port)", cause);
-      }
-      return new HttpService(vertx, List.copyOf(servers), shared);
+      List<HttpServer> servers =
+          ServerStart.deploy(vertx, shared, ServerStart.options(port, limits), loops, portSetting);
+      return new HttpService(vertx, servers, shared);
     }
   }
 }

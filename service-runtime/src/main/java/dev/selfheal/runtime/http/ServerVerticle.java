@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
 final class ServerVerticle extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(ServerVerticle.class);
 
-  private final HttpService.Shared shared;
+  private final Shared shared;
   private final HttpServerOptions options;
   private final List<HttpServer> started;
 
-  ServerVerticle(HttpService.Shared shared, HttpServerOptions options, List<HttpServer> started) {
+  ServerVerticle(Shared shared, HttpServerOptions options, List<HttpServer> started) {
     this.shared = shared;
     this.options = options;
     this.started = started;
