@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.modelserver.oip.ModelSignature.Datatype;
 import dev.selfheal.modelserver.oip.ModelSignature.TensorSpec;
 import dev.selfheal.runtime.http.BodyTypes;
+import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.transactions.InvalidTransactionException;
 import dev.selfheal.transactions.MerchantCategory;
 import dev.selfheal.transactions.Transaction;
@@ -28,7 +29,7 @@ import java.util.Set;
  * Turns the bytes of an Open Inference Protocol infer request into an {@link InferRequest}, as real
  * clients send them: JSON with or without {@code Content-Type}, the binary tensor data extension
  * ({@code Inference-Header-Content-Length}), gzip or deflate bodies. Validation is strict and every
- * refusal is an {@link OipException} naming the tensor at fault. No HTTP types appear here.
+ * refusal is an {@link HttpError} naming the tensor at fault. No HTTP types appear here.
  */
 public final class InferRequestDecoder {
   /** Content types a client may declare; absent means JSON (or binary with the header length). */
@@ -60,7 +61,8 @@ public final class InferRequestDecoder {
   public static void checkContentType(String contentType) {
     String media = mediaType(contentType);
     if (!media.isEmpty() && !ACCEPTED_TYPES.contains(media)) {
-      throw OipException.unsupportedMedia(
+      throw HttpError.unsupportedMedia(
+          "Content-Type",
           "Content-Type must be application/json (or absent), or application/octet-stream with"
               + " Inference-Header-Content-Length for binary tensors; got '"
               + contentType
@@ -76,7 +78,7 @@ public final class InferRequestDecoder {
    * @param contentEncoding the {@code Content-Encoding} header, or null
    * @param headerLength the {@code Inference-Header-Content-Length} header, or null
    * @param maxBytes largest body accepted once decompressed
-   * @throws OipException for anything the protocol or the model does not allow
+   * @throws HttpError for anything the protocol or the model does not allow
    */
   public InferRequest decode(
       byte[] body, String contentType, String contentEncoding, String headerLength, int maxBytes) {
@@ -87,12 +89,12 @@ public final class InferRequestDecoder {
     try {
       root = json.readTree(bytes, 0, jsonLength);
     } catch (JsonProcessingException e) {
-      throw OipException.badRequest(null, "malformed JSON: " + e.getOriginalMessage());
+      throw HttpError.badRequest(null, "malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw OipException.badRequest(null, "malformed JSON: " + e.getMessage());
+      throw HttpError.badRequest(null, "malformed JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
-      throw OipException.badRequest(null, "the request must be a JSON object");
+      throw HttpError.badRequest(null, "the request must be a JSON object");
     }
     String id = id(root);
     ByteBuffer binary =
@@ -101,7 +103,7 @@ public final class InferRequestDecoder {
             .order(ByteOrder.LITTLE_ENDIAN);
     Map<String, Object[]> columns = inputs(root, binary);
     if (binary.hasRemaining()) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           null,
           binary.remaining()
               + " bytes of binary data after the last input's binary_data_size; sizes and body"
@@ -118,7 +120,7 @@ public final class InferRequestDecoder {
   private static int jsonLength(int bodyLength, String media, String headerLength) {
     if (headerLength == null || headerLength.isBlank()) {
       if (media.equals("application/octet-stream")) {
-        throw OipException.badRequest(
+        throw HttpError.badRequest(
             null, "a binary body needs Inference-Header-Content-Length (the JSON header's size)");
       }
       return bodyLength;
@@ -127,11 +129,11 @@ public final class InferRequestDecoder {
     try {
       length = Integer.parseInt(headerLength.trim());
     } catch (NumberFormatException e) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           null, "Inference-Header-Content-Length must be an integer, got '" + headerLength + "'");
     }
     if (length < 1 || length > bodyLength) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           null,
           "Inference-Header-Content-Length "
               + length
@@ -148,7 +150,7 @@ public final class InferRequestDecoder {
       return null;
     }
     if (!id.isTextual()) {
-      throw OipException.badRequest(null, "id must be a string");
+      throw HttpError.badRequest(null, "id must be a string");
     }
     return id.textValue();
   }
@@ -156,16 +158,16 @@ public final class InferRequestDecoder {
   private Map<String, Object[]> inputs(JsonNode root, ByteBuffer binary) {
     JsonNode inputs = root.get("inputs");
     if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
-      throw OipException.badRequest(null, "inputs must be a non-empty array of tensors");
+      throw HttpError.badRequest(null, "inputs must be a non-empty array of tensors");
     }
     Map<String, Object[]> columns = new LinkedHashMap<>();
     for (JsonNode tensor : inputs) {
       if (!tensor.isObject()) {
-        throw OipException.badRequest(null, "each input must be a JSON object");
+        throw HttpError.badRequest(null, "each input must be a JSON object");
       }
       JsonNode nameNode = tensor.get("name");
       if (nameNode == null || !nameNode.isTextual()) {
-        throw OipException.badRequest(null, "each input needs a string name");
+        throw HttpError.badRequest(null, "each input needs a string name");
       }
       String name = nameNode.textValue();
       TensorSpec spec =
@@ -173,14 +175,14 @@ public final class InferRequestDecoder {
               .input(name)
               .orElseThrow(
                   () ->
-                      OipException.badRequest(
+                      HttpError.badRequest(
                           name,
                           "unknown input '"
                               + name
                               + "'; the model takes "
                               + signature.inputs().stream().map(TensorSpec::name).toList()));
       if (columns.containsKey(name)) {
-        throw OipException.badRequest(name, "input '" + name + "' appears more than once");
+        throw HttpError.badRequest(name, "input '" + name + "' appears more than once");
       }
       columns.put(name, tensor(spec, tensor, binary));
     }
@@ -188,18 +190,17 @@ public final class InferRequestDecoder {
     for (TensorSpec spec : signature.inputs()) {
       Object[] column = columns.get(spec.name());
       if (column == null) {
-        throw OipException.badRequest(
-            spec.name(), "required input '" + spec.name() + "' is missing");
+        throw HttpError.badRequest(spec.name(), "required input '" + spec.name() + "' is missing");
       }
       if (rows >= 0 && column.length != rows) {
-        throw OipException.badRequest(
+        throw HttpError.badRequest(
             spec.name(),
             "input '" + spec.name() + "' has " + column.length + " rows, the others " + rows);
       }
       rows = column.length;
     }
     if (rows == 0) {
-      throw OipException.badRequest(null, "the input tensors hold no rows");
+      throw HttpError.badRequest(null, "the input tensors hold no rows");
     }
     return columns;
   }
@@ -208,10 +209,10 @@ public final class InferRequestDecoder {
     String name = spec.name();
     JsonNode datatype = tensor.get("datatype");
     if (datatype == null || !datatype.isTextual()) {
-      throw OipException.badRequest(name, "input '" + name + "' needs a datatype");
+      throw HttpError.badRequest(name, "input '" + name + "' needs a datatype");
     }
     if (!datatype.textValue().equals(spec.datatype().name())) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '"
               + name
@@ -224,14 +225,14 @@ public final class InferRequestDecoder {
     JsonNode data = tensor.get("data");
     JsonNode size = tensor.path("parameters").get("binary_data_size");
     if (data != null && size != null) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' has both data and parameters.binary_data_size");
     }
     if (size != null) {
       return fromBinary(spec, elements, size, binary);
     }
     if (data == null) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' needs data or parameters.binary_data_size");
     }
     return fromJson(spec, elements, data);
@@ -240,16 +241,16 @@ public final class InferRequestDecoder {
   /** Element count of a shape: {@code [n]}, or {@code [n, 1]} (one feature per row). */
   private static int elements(String name, JsonNode shape) {
     if (shape == null || !shape.isArray() || shape.isEmpty() || shape.size() > 2) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' needs shape [rows] or [rows, 1], got " + shape);
     }
     for (JsonNode dim : shape) {
       if (!dim.canConvertToInt() || !dim.isIntegralNumber() || dim.intValue() < 0) {
-        throw OipException.badRequest(name, "input '" + name + "' has an invalid shape " + shape);
+        throw HttpError.badRequest(name, "input '" + name + "' has an invalid shape " + shape);
       }
     }
     if (shape.size() == 2 && shape.get(1).intValue() != 1) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' has shape " + shape + "; the model takes one value per row");
     }
     return shape.get(0).intValue();
@@ -258,13 +259,13 @@ public final class InferRequestDecoder {
   private static Object[] fromJson(TensorSpec spec, int elements, JsonNode data) {
     String name = spec.name();
     if (!data.isArray()) {
-      throw OipException.badRequest(name, "input '" + name + "' data must be an array");
+      throw HttpError.badRequest(name, "input '" + name + "' data must be an array");
     }
     // Not sized by the shape: the shape is the client's claim, the data is what arrived.
     List<JsonNode> flat = new ArrayList<>();
     flatten(data, flat, 0, name);
     if (flat.size() != elements) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '" + name + "' holds " + flat.size() + " elements but its shape says " + elements);
     }
@@ -279,7 +280,7 @@ public final class InferRequestDecoder {
     // Row-major nesting is allowed ([[a], [b]] for shape [2, 1]); it cannot be deeper than the
     // shape.
     if (depth > 2) {
-      throw OipException.badRequest(name, "input '" + name + "' data is nested too deeply");
+      throw HttpError.badRequest(name, "input '" + name + "' data is nested too deeply");
     }
     for (JsonNode element : node) {
       if (element.isArray()) {
@@ -314,7 +315,7 @@ public final class InferRequestDecoder {
         }
       }
     }
-    throw OipException.badRequest(
+    throw HttpError.badRequest(
         name,
         "input '"
             + name
@@ -331,12 +332,12 @@ public final class InferRequestDecoder {
       TensorSpec spec, int elements, JsonNode sizeNode, ByteBuffer binary) {
     String name = spec.name();
     if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToInt() || sizeNode.intValue() < 0) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' has an invalid parameters.binary_data_size " + sizeNode);
     }
     int size = sizeNode.intValue();
     if (size > binary.remaining()) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '"
               + name
@@ -351,7 +352,7 @@ public final class InferRequestDecoder {
     Datatype type = spec.datatype();
     // In long: a huge shape must not overflow into a match, nor size an array before the check.
     if (type != Datatype.BYTES && size != (long) elements * type.size()) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '"
               + name
@@ -363,7 +364,7 @@ public final class InferRequestDecoder {
               + (long) elements * type.size());
     }
     if (type == Datatype.BYTES && (long) elements * 4 > size) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '"
               + name
@@ -384,7 +385,7 @@ public final class InferRequestDecoder {
           };
     }
     if (slice.hasRemaining()) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '"
               + name
@@ -399,7 +400,7 @@ public final class InferRequestDecoder {
 
   private static double finite(String name, int index, double value) {
     if (!Double.isFinite(value)) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' element " + index + " is not a finite number");
     }
     return value;
@@ -407,7 +408,7 @@ public final class InferRequestDecoder {
 
   private static boolean bool(String name, int index, byte value) {
     if (value != 0 && value != 1) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' element " + index + " is not a BOOL byte (0 or 1)");
     }
     return value == 1;
@@ -415,12 +416,12 @@ public final class InferRequestDecoder {
 
   private static String string(String name, int index, ByteBuffer slice) {
     if (slice.remaining() < 4) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' ends before the length of element " + index);
     }
     int length = slice.getInt();
     if (length < 0 || length > slice.remaining()) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name,
           "input '" + name + "' element " + index + " declares " + length + " bytes; too many");
     }
@@ -434,7 +435,7 @@ public final class InferRequestDecoder {
           .decode(text)
           .toString();
     } catch (CharacterCodingException e) {
-      throw OipException.badRequest(
+      throw HttpError.badRequest(
           name, "input '" + name + "' element " + index + " is not valid UTF-8");
     }
   }
@@ -450,17 +451,17 @@ public final class InferRequestDecoder {
       return result;
     }
     if (!requested.isArray() || requested.isEmpty()) {
-      throw OipException.badRequest(null, "outputs must be a non-empty array when present");
+      throw HttpError.badRequest(null, "outputs must be a non-empty array when present");
     }
     Set<String> seen = new HashSet<>();
     for (JsonNode output : requested) {
       JsonNode nameNode = output.get("name");
       if (nameNode == null || !nameNode.isTextual()) {
-        throw OipException.badRequest(null, "each requested output needs a string name");
+        throw HttpError.badRequest(null, "each requested output needs a string name");
       }
       String name = nameNode.textValue();
       if (signature.output(name).isEmpty()) {
-        throw OipException.badRequest(
+        throw HttpError.badRequest(
             name,
             "unknown output '"
                 + name
@@ -468,7 +469,7 @@ public final class InferRequestDecoder {
                 + signature.outputs().stream().map(TensorSpec::name).toList());
       }
       if (!seen.add(name)) {
-        throw OipException.badRequest(name, "output '" + name + "' is requested more than once");
+        throw HttpError.badRequest(name, "output '" + name + "' is requested more than once");
       }
       boolean binary = flag(output.path("parameters"), "binary_data", binaryDefault);
       result.add(new InferRequest.RequestedOutput(name, binary));
@@ -482,7 +483,7 @@ public final class InferRequestDecoder {
       return fallback != null && fallback;
     }
     if (!value.isBoolean()) {
-      throw OipException.badRequest(null, "parameters." + key + " must be true or false");
+      throw HttpError.badRequest(null, "parameters." + key + " must be true or false");
     }
     return value.booleanValue();
   }
@@ -505,7 +506,7 @@ public final class InferRequestDecoder {
                 MerchantCategory.fromJson((String) row.get("merchant_category")),
                 (Boolean) row.get("card_present")));
       } catch (InvalidTransactionException e) {
-        throw OipException.badRequest(
+        throw HttpError.badRequest(
             e.field(), "input '" + e.field() + "' row " + i + ": " + e.getMessage());
       }
     }
