@@ -52,7 +52,6 @@ class SizeLimitsTest {
           "service-runtime/src/main/java/dev/selfheal/runtime/http/HttpService.java",
           "model-server/src/main/java/dev/selfheal/modelserver/ModelServer.java#start",
           "model-server/src/main/java/dev/selfheal/modelserver/ModelServer.java#loadAndCheck",
-          "model-server/src/main/java/dev/selfheal/modelserver/metrics/ModelMetrics.java#register",
           "rollback-controller/src/main/java/dev/selfheal/rollback/ControllerApp.java#start",
           "rollback-controller/src/main/java/dev/selfheal/rollback/act/RollbackExecutor.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/controller/DeploymentWatcher.java",
