@@ -70,6 +70,59 @@ public final class ModelMetrics {
       Clock clock,
       Instant start,
       BuildInfo build) {
+    registerQualityGauges(registry, version, quality, clock, start);
+    Counter requests =
+        counter(
+            registry,
+            "model_requests_total",
+            "Predictions the model was asked to make (bad input excluded)",
+            "version");
+    Counter errors =
+        counter(
+            registry,
+            "model_errors_total",
+            "Predictions that failed on the server side (bad input excluded)",
+            "version");
+    Histogram duration =
+        Histogram.builder()
+            .name("model_request_duration_seconds")
+            .help("HTTP request duration by endpoint and status")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .labelNames("version", "endpoint", "status")
+            // Exemplars need a tracing span, which this server never has: no sampling per request.
+            .withoutExemplars()
+            .register(registry);
+    Info.builder()
+        .name("model_server_build_info")
+        .help("Build facts of the model server")
+        .labelNames("version", "app_version", "java_version")
+        .register(registry)
+        .addLabelValues(version, build.appVersion(), build.javaVersion());
+    Counter feedback =
+        counter(
+            registry,
+            "model_feedback_total",
+            "Labels sent to /feedback by outcome (accepted or why refused)",
+            "version",
+            "outcome");
+    for (String outcome : FEEDBACK_OUTCOMES) {
+      feedback.labelValues(version, outcome);
+    }
+    return new ModelMetrics(version, requests, errors, duration, feedback);
+  }
+
+  /**
+   * The SPEC's quality gauges and {@code model_uptime_seconds}, read from {@code quality} and
+   * {@code clock} at scrape time.
+   */
+  private static void registerQualityGauges(
+      PrometheusRegistry registry,
+      String version,
+      QualityMonitor quality,
+      Clock clock,
+      Instant start) {
     // No sample (not NaN) until a value exists: only during start-up, before the self-check.
     gauge(
         registry,
@@ -113,46 +166,11 @@ public final class ModelMetrics {
         "Seconds since the server started",
         version,
         () -> Duration.between(start, clock.instant()).toMillis() / 1000.0);
-    Counter requests =
-        Counter.builder()
-            .name("model_requests_total")
-            .help("Predictions the model was asked to make (bad input excluded)")
-            .labelNames("version")
-            .register(registry);
-    Counter errors =
-        Counter.builder()
-            .name("model_errors_total")
-            .help("Predictions that failed on the server side (bad input excluded)")
-            .labelNames("version")
-            .register(registry);
-    Histogram duration =
-        Histogram.builder()
-            .name("model_request_duration_seconds")
-            .help("HTTP request duration by endpoint and status")
-            .unit(Unit.SECONDS)
-            .classicOnly()
-            .classicUpperBounds(LATENCY_BUCKETS)
-            .labelNames("version", "endpoint", "status")
-            // Exemplars need a tracing span, which this server never has: no sampling per request.
-            .withoutExemplars()
-            .register(registry);
-    Info info =
-        Info.builder()
-            .name("model_server_build_info")
-            .help("Build facts of the model server")
-            .labelNames("version", "app_version", "java_version")
-            .register(registry);
-    info.addLabelValues(version, build.appVersion(), build.javaVersion());
-    Counter feedback =
-        Counter.builder()
-            .name("model_feedback_total")
-            .help("Labels sent to /feedback by outcome (accepted or why refused)")
-            .labelNames("version", "outcome")
-            .register(registry);
-    for (String outcome : FEEDBACK_OUTCOMES) {
-      feedback.labelValues(version, outcome);
-    }
-    return new ModelMetrics(version, requests, errors, duration, feedback);
+  }
+
+  private static Counter counter(
+      PrometheusRegistry registry, String name, String help, String... labelNames) {
+    return Counter.builder().name(name).help(help).labelNames(labelNames).register(registry);
   }
 
   /** The bounded values of the {@code outcome} label of {@code model_feedback_total}. */

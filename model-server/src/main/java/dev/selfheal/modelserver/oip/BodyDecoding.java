@@ -1,5 +1,6 @@
 package dev.selfheal.modelserver.oip;
 
+import dev.selfheal.runtime.http.HttpError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +21,8 @@ public final class BodyDecoding {
    * Decodes {@code body} according to {@code contentEncoding} (null, empty or {@code identity}
    * means none).
    *
-   * @throws OipException 415 for an unknown encoding, 400 for a corrupt stream, 413 when the
-   *     decoded body exceeds {@code maxBytes}
+   * @throws HttpError 415 for an unknown encoding, 400 for a corrupt stream, 413 when the decoded
+   *     body exceeds {@code maxBytes}
    */
   public static byte[] decode(byte[] body, String contentEncoding, int maxBytes) {
     String encoding =
@@ -31,28 +32,34 @@ public final class BodyDecoding {
       switch (encoding) {
         case "", "identity" -> {
           if (body.length > maxBytes) {
-            throw OipException.tooLarge(maxBytes);
+            throw tooLarge(maxBytes);
           }
           return body;
         }
         case "gzip", "x-gzip" -> in = new GZIPInputStream(new ByteArrayInputStream(body));
         case "deflate" -> in = new InflaterInputStream(new ByteArrayInputStream(body));
         default ->
-            throw OipException.unsupportedMedia(
+            throw HttpError.unsupportedMedia(
+                "Content-Encoding",
                 "Content-Encoding '" + contentEncoding + "' is not supported; use gzip or deflate");
       }
       try (in) {
         byte[] decoded = in.readNBytes(maxBytes + 1);
         if (decoded.length > maxBytes) {
-          throw OipException.tooLarge(maxBytes);
+          throw tooLarge(maxBytes);
         }
         return decoded;
       }
     } catch (ZipException e) {
-      throw OipException.badRequest(null, "corrupt " + encoding + " body: " + e.getMessage());
+      throw HttpError.badRequest(null, "corrupt " + encoding + " body: " + e.getMessage());
     } catch (IOException e) {
       // Truncated streams end in EOFException; everything here reads from memory.
-      throw OipException.badRequest(null, "corrupt " + encoding + " body: " + e);
+      throw HttpError.badRequest(null, "corrupt " + encoding + " body: " + e);
     }
+  }
+
+  /** 413 naming the limit; the body is what is too large (field {@code body}). */
+  private static HttpError tooLarge(int maxBytes) {
+    return HttpError.tooLarge("request body exceeds " + maxBytes + " bytes once decompressed");
   }
 }

@@ -9,6 +9,7 @@ import dev.selfheal.modelserver.oip.InferRequestDecoder;
 import dev.selfheal.modelserver.oip.InferResponseEncoder;
 import dev.selfheal.modelserver.oip.ModelSignature;
 import dev.selfheal.modelserver.quality.QualityMonitor;
+import dev.selfheal.runtime.http.BodyTypes;
 import dev.selfheal.runtime.http.MetricsEndpoint;
 import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
@@ -76,9 +77,10 @@ public final class HttpApi {
     for (String model : List.of("/v2/models/{name}", "/v2/models/{name}/versions/{version}")) {
       routes.add(Route.get(model, oipModel::metadata));
       routes.add(Route.get(model + "/ready", oipModel::ready));
+      // The decoder's media types, or none: the official clients send no Content-Type.
       routes.add(
           Route.post(model + "/infer", oipModel::infer)
-              .accepting(InferRequestDecoder.BODY_TYPES)
+              .accepting(new BodyTypes(InferRequestDecoder.MEDIA_TYPES, true))
               .on(deps.pool()));
     }
     List<String> endpoints = new ArrayList<>();

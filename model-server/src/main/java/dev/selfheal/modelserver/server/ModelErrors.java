@@ -3,7 +3,6 @@ package dev.selfheal.modelserver.server;
 import dev.selfheal.modelserver.inference.ModelFailureException;
 import dev.selfheal.modelserver.inference.ModelNotReadyException;
 import dev.selfheal.modelserver.inference.ModelStuckException;
-import dev.selfheal.modelserver.oip.OipException;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.transactions.InvalidTransactionException;
@@ -17,7 +16,6 @@ public final class ModelErrors {
   /** The model server's error mapper. */
   public static ErrorMapper mapper() {
     return ErrorMapper.builder()
-        .map(OipException.class, ModelErrors::oip)
         .map(ModelStuckException.class, e -> HttpError.unavailable("model_stuck", e.getMessage()))
         .map(
             InvalidTransactionException.class, e -> HttpError.badRequest(e.field(), e.getMessage()))
@@ -31,16 +29,5 @@ public final class ModelErrors {
                 new HttpError(
                     500, "model_error", null, "the model failed to score this request", Map.of()))
         .build();
-  }
-
-  /** The protocol's errors keep the status the decoder chose and name the tensor at fault. */
-  private static HttpError oip(OipException e) {
-    String code =
-        switch (e.status()) {
-          case 413 -> "payload_too_large";
-          case 415 -> "unsupported_media_type";
-          default -> "bad_request";
-        };
-    return new HttpError(e.status(), code, e.tensor(), e.getMessage(), Map.of());
   }
 }

@@ -3,6 +3,7 @@ package dev.selfheal.modelserver.oip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.Json;
 import dev.selfheal.transactions.MerchantCategory;
 import dev.selfheal.transactions.Transaction;
@@ -176,12 +177,12 @@ class InferRequestDecoderTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalid")
   void invalidRequestsNameTheTensor(String why, String inputs, String tensor, String message) {
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decode(request(inputs)))
         .satisfies(
             e -> {
               assertThat(e.status()).isEqualTo(400);
-              assertThat(e.tensor()).isEqualTo(tensor);
+              assertThat(e.field()).isEqualTo(tensor);
               assertThat(e.getMessage()).contains(message);
             });
   }
@@ -204,11 +205,11 @@ class InferRequestDecoderTest {
   @MethodSource("invalidOutputs")
   void invalidOutputSelections(String outputs, String tensor, String message) {
     String json = "{\"inputs\":[" + ALL + "],\"outputs\":" + outputs + "}";
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decode(json))
         .satisfies(
             e -> {
-              assertThat(e.tensor()).isEqualTo(tensor);
+              assertThat(e.field()).isEqualTo(tensor);
               assertThat(e.getMessage()).contains(message);
             });
   }
@@ -241,7 +242,7 @@ class InferRequestDecoderTest {
     try {
       decode(json);
       return 200;
-    } catch (OipException e) {
+    } catch (HttpError e) {
       return e.status();
     }
   }
@@ -302,25 +303,25 @@ class InferRequestDecoderTest {
 
   @Test
   void binaryInputErrors() {
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decodeBinary(binaryRow("fuel", (byte) 0, 1), new byte[] {0}))
         .withMessageContaining("1 bytes of binary data after the last input");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decodeBinary(binaryRow("fuel", (byte) 2, 1), new byte[0]))
         .withMessageContaining("not a BOOL byte");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decodeBinary(binaryRow("fuel", (byte) 1, Double.NaN), new byte[0]))
         .withMessageContaining("'amount' element 0 is not a finite number");
     byte[][] badUtf8 = binaryRow("fuel", (byte) 1, 1);
     badUtf8[1][8 + 4 + 8 + 4 + 4] = (byte) 0xC3; // a lone lead byte
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decodeBinary(badUtf8, new byte[0]))
         .withMessageContaining("not valid UTF-8");
     byte[][] wrongSize = binaryRow("fuel", (byte) 1, 1);
     String header =
         new String(wrongSize[0], StandardCharsets.UTF_8)
             .replace("\"binary_data_size\":8}}", "\"binary_data_size\":7}}");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(
             () ->
                 decoder.decode(
@@ -329,11 +330,11 @@ class InferRequestDecoderTest {
                     null,
                     Integer.toString(header.length()),
                     MAX))
-        .satisfies(e -> assertThat(e.tensor()).isEqualTo("amount"))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("amount"))
         .withMessageContaining("7 bytes of binary data; shape and FP64 need 8");
     byte[][] longText = binaryRow("fuel", (byte) 1, 1);
     longText[1][8 + 4 + 8 + 4] = 100; // the BYTES element claims 100 bytes
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decodeBinary(longText, new byte[0]))
         .withMessageContaining("declares 100 bytes");
   }
@@ -347,7 +348,7 @@ class InferRequestDecoderTest {
                 "\"name\":\"amount\",\"datatype\":\"FP64\",\"shape\":[1]",
                 "\"name\":\"amount\",\"datatype\":\"FP64\",\"shape\":[536870913]");
     byte[][] row = binaryRow("fuel", (byte) 0, 1);
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(
             () ->
                 decoder.decode(
@@ -356,14 +357,14 @@ class InferRequestDecoderTest {
                     null,
                     Integer.toString(hugeFp64.length()),
                     MAX))
-        .satisfies(e -> assertThat(e.tensor()).isEqualTo("amount"))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("amount"))
         .withMessageContaining("need 4294967304");
     String hugeBytes =
         new String(row[0], StandardCharsets.UTF_8)
             .replace(
                 "\"name\":\"merchant_category\",\"datatype\":\"BYTES\",\"shape\":[1]",
                 "\"name\":\"merchant_category\",\"datatype\":\"BYTES\",\"shape\":[2147483647]");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(
             () ->
                 decoder.decode(
@@ -375,7 +376,7 @@ class InferRequestDecoderTest {
         .withMessageContaining("too few for 2147483647 BYTES elements");
     String hugeJson =
         ALL.replace("\"shape\":[1],\"data\":[14]", "\"shape\":[2147483647],\"data\":[14]");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decode(request(hugeJson)))
         .withMessageContaining("holds 1 elements but its shape says 2147483647");
   }
@@ -385,16 +386,17 @@ class InferRequestDecoderTest {
     byte[][] row = binaryRow("fuel", (byte) 0, 1);
     byte[] body = concat(row[0], row[1]);
     for (String length : List.of("abc", "0", Integer.toString(body.length + 1))) {
-      assertThatExceptionOfType(OipException.class)
+      assertThatExceptionOfType(HttpError.class)
           .isThrownBy(() -> decoder.decode(body, null, null, length, MAX))
           .withMessageContaining("Inference-Header-Content-Length");
     }
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decoder.decode(body, "application/octet-stream", null, null, MAX))
         .withMessageContaining("needs Inference-Header-Content-Length");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decoder.decode(body, "text/csv", null, null, MAX))
-        .satisfies(e -> assertThat(e.status()).isEqualTo(415));
+        .satisfies(e -> assertThat(e.status()).isEqualTo(415))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("Content-Type"));
     assertThat(
             decoder
                 .decode(
@@ -412,19 +414,25 @@ class InferRequestDecoderTest {
     }
     assertThat(decoder.decode(zipped.toByteArray(), null, "gzip", null, MAX).rows()).hasSize(1);
     // The limit counts decompressed bytes: one byte under the JSON's size is refused.
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decoder.decode(zipped.toByteArray(), null, "gzip", null, json.length - 1))
-        .satisfies(e -> assertThat(e.status()).isEqualTo(413));
+        .satisfies(e -> assertThat(e.status()).isEqualTo(413))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("body"))
+        .withMessage("request body exceeds " + (json.length - 1) + " bytes once decompressed");
     assertThat(decoder.decode(zipped.toByteArray(), null, "gzip", null, json.length).rows())
         .hasSize(1);
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decoder.decode(json, null, "gzip", null, MAX))
         .satisfies(e -> assertThat(e.status()).isEqualTo(400))
         .withMessageContaining("corrupt gzip");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decoder.decode(json, null, "deflate", null, MAX))
         .withMessageContaining("corrupt deflate");
-    assertThatExceptionOfType(OipException.class)
+    assertThatExceptionOfType(HttpError.class)
+        .isThrownBy(() -> decoder.decode(json, null, "br", null, MAX))
+        .satisfies(e -> assertThat(e.status()).isEqualTo(415))
+        .satisfies(e -> assertThat(e.field()).isEqualTo("Content-Encoding"));
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> decoder.decode(json, null, null, null, json.length - 1))
         .satisfies(e -> assertThat(e.status()).isEqualTo(413));
   }

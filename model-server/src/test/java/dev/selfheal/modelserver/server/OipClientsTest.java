@@ -151,6 +151,8 @@ class OipClientsTest {
 
     assertThat(response.status()).isEqualTo(413);
     assertThat(OipWire.header(response).get("error").asText()).contains("decompressed");
+    // Since the decoder throws HttpError, the 413 names the body as the field at fault.
+    assertThat(OipWire.header(response).get("field").asText()).isEqualTo("body");
   }
 
   @Test
@@ -175,6 +177,7 @@ class OipClientsTest {
     RawResponse unknownEncoding =
         replay(OipWire.post(INFER, Map.of("Content-Encoding", "br"), body));
     assertThat(unknownEncoding.status()).isEqualTo(415);
+    assertThat(OipWire.header(unknownEncoding).get("field").asText()).isEqualTo("Content-Encoding");
   }
 
   @Test
