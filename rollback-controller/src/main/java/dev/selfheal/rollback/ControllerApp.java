@@ -10,15 +10,12 @@ import dev.selfheal.rollback.decide.RollbackPolicy;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
 import dev.selfheal.rollback.observe.ClusterReader;
-import dev.selfheal.rollback.observe.InvalidPayloadException;
 import dev.selfheal.rollback.observe.RolloutHealth;
 import dev.selfheal.rollback.server.AlertsHandler;
 import dev.selfheal.rollback.server.BearerToken;
 import dev.selfheal.rollback.server.HealthHandler;
 import dev.selfheal.rollback.server.ReadyHandler;
 import dev.selfheal.runtime.http.DrainReport;
-import dev.selfheal.runtime.http.ErrorMapper;
-import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.HttpLimits;
 import dev.selfheal.runtime.http.HttpService;
 import dev.selfheal.runtime.http.MetricsEndpoint;
@@ -124,12 +121,6 @@ public final class ControllerApp implements AutoCloseable {
         HttpService.builder()
             .port(config.port(), "PORT")
             .limits(HttpLimits.defaults().withMaxBodyBytes(config.maxBodyBytes()))
-            .errors(
-                ErrorMapper.builder()
-                    .map(
-                        InvalidPayloadException.class,
-                        e -> HttpError.badRequest(e.field(), e.getMessage()))
-                    .build())
             .observer(
                 (method, route, status, seconds) -> {
                   if (route.equals("/alerts")) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.runtime.http.HttpError;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -79,7 +80,7 @@ public final class AlertPayloadParser {
    *
    * @param body raw request body
    * @return the notification
-   * @throws InvalidPayloadException naming the field when the body is not acceptable
+   * @throws HttpError 400 naming the field when the body is not acceptable
    */
   public AlertNotification parse(byte[] body) {
     JsonNode root;
@@ -87,11 +88,10 @@ public final class AlertPayloadParser {
       root = mapper.readTree(body);
     } catch (StreamConstraintsException e) {
       // Checked while reading, so a 100,000-deep body costs no more than 16 levels.
-      throw new InvalidPayloadException(
-          "body", "body is nested deeper than " + MAX_DEPTH + " levels");
+      throw HttpError.badRequest("body", "body is nested deeper than " + MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           "body",
           at == null
               ? "body is not valid JSON"
@@ -101,26 +101,25 @@ public final class AlertPayloadParser {
                   + at.getColumnNr()
                   + ")");
     } catch (IOException e) {
-      throw new InvalidPayloadException("body", "body could not be read as JSON");
+      throw HttpError.badRequest("body", "body could not be read as JSON");
     }
     if (root == null || !root.isObject()) {
-      throw new InvalidPayloadException("body", "body must be a JSON object");
+      throw HttpError.badRequest("body", "body must be a JSON object");
     }
     JsonNode version = root.get("version");
     if (version == null || !version.isTextual()) {
-      throw new InvalidPayloadException(
-          "version", "version is required (Alertmanager sends \"4\")");
+      throw HttpError.badRequest("version", "version is required (Alertmanager sends \"4\")");
     }
     if (!SUPPORTED_VERSION.equals(version.asText())) {
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           "version", "unsupported payload version " + version.asText() + ", expected 4");
     }
     JsonNode alerts = root.get("alerts");
     if (alerts == null || !alerts.isArray()) {
-      throw new InvalidPayloadException("alerts", "alerts must be an array");
+      throw HttpError.badRequest("alerts", "alerts must be an array");
     }
     if (alerts.size() > maxAlerts) {
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           "alerts",
           "alerts has "
               + alerts.size()
@@ -129,11 +128,11 @@ public final class AlertPayloadParser {
               + "); set max_alerts on the webhook receiver");
     }
     List<AlertNotification.Alert> parsed = new ArrayList<>();
-    InvalidPayloadException first = null;
+    HttpError first = null;
     for (int i = 0; i < alerts.size(); i++) {
       try {
         parsed.add(parseAlert(alerts.get(i), i));
-      } catch (InvalidPayloadException e) {
+      } catch (HttpError e) {
         first = first == null ? e : first;
         parsed.add(invalid(alerts.get(i), i, e.getMessage()));
       }
@@ -148,22 +147,20 @@ public final class AlertPayloadParser {
   private AlertNotification.Alert parseAlert(JsonNode alert, int i) {
     String path = "alerts[" + i + "]";
     if (!alert.isObject()) {
-      throw new InvalidPayloadException(path, path + " must be an object");
+      throw HttpError.badRequest(path, path + " must be an object");
     }
     String status = alert.path("status").asText("");
     if (!status.equals("firing") && !status.equals("resolved")) {
-      throw new InvalidPayloadException(
-          path + ".status", path + ".status must be firing or resolved");
+      throw HttpError.badRequest(path + ".status", path + ".status must be firing or resolved");
     }
     JsonNode labelsNode = alert.get("labels");
     if (labelsNode == null || !labelsNode.isObject()) {
-      throw new InvalidPayloadException(path + ".labels", path + ".labels must be an object");
+      throw HttpError.badRequest(path + ".labels", path + ".labels must be an object");
     }
     Map<String, String> labels = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : labelsNode.properties()) {
       if (!e.getValue().isTextual()) {
-        throw new InvalidPayloadException(
-            path + ".labels." + e.getKey(), "label values must be strings");
+        throw HttpError.badRequest(path + ".labels." + e.getKey(), "label values must be strings");
       }
       // Prometheus treats a label with an empty value as absent: so does the controller, so that
       // pod="" means "no pod" rather than a request for the pod named "".
@@ -173,7 +170,7 @@ public final class AlertPayloadParser {
     }
     String alertName = labels.get("alertname");
     if (alertName == null || alertName.isBlank()) {
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           path + ".labels.alertname", path + ".labels.alertname is required");
     }
     Instant startsAt = parseTime(alert.get("startsAt"), path + ".startsAt");
@@ -181,7 +178,7 @@ public final class AlertPayloadParser {
     if (firing && actionableAlerts.contains(alertName)) {
       requireName(labels, "namespace", DNS_LABEL, path);
       if (!labels.containsKey("deployment") && !labels.containsKey("pod")) {
-        throw new InvalidPayloadException(
+        throw HttpError.badRequest(
             path + ".labels.deployment",
             path + " (" + alertName + ") needs a deployment or pod label to find its Deployment");
       }
@@ -221,10 +218,10 @@ public final class AlertPayloadParser {
     String value = labels.get(key);
     String field = path + ".labels." + key;
     if (value == null || value.isBlank()) {
-      throw new InvalidPayloadException(field, field + " is required");
+      throw HttpError.badRequest(field, field + " is required");
     }
     if (!pattern.matcher(value).matches()) {
-      throw new InvalidPayloadException(field, field + " is not a valid Kubernetes name");
+      throw HttpError.badRequest(field, field + " is not a valid Kubernetes name");
     }
   }
 
@@ -233,14 +230,14 @@ public final class AlertPayloadParser {
       return null;
     }
     if (!node.isTextual()) {
-      throw new InvalidPayloadException(field, field + " must be an RFC 3339 timestamp");
+      throw HttpError.badRequest(field, field + " must be an RFC 3339 timestamp");
     }
     try {
       Instant t = OffsetDateTime.parse(node.asText()).toInstant();
       // Alertmanager sends the zero time for "unset".
       return t.getEpochSecond() <= 0 ? null : t;
     } catch (DateTimeParseException e) {
-      throw new InvalidPayloadException(field, field + " must be an RFC 3339 timestamp");
+      throw HttpError.badRequest(field, field + " must be an RFC 3339 timestamp");
     }
   }
 }
