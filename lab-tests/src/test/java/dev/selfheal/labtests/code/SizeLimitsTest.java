@@ -60,7 +60,6 @@ class SizeLimitsTest {
           "rollback-controller/src/main/java/dev/selfheal/rollback/controller/DeploymentWatcher.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/controller/Reconciler.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/decide/RollbackDecider.java",
-          "rollback-controller/src/main/java/dev/selfheal/rollback/observe/AlertPayloadParser.java#parse",
           "traffic-generator/src/main/java/dev/selfheal/traffic/lane/Http1Connection.java");
 
   @Test

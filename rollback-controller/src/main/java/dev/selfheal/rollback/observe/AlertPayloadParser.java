@@ -83,6 +83,15 @@ public final class AlertPayloadParser {
    * @throws HttpError 400 naming the field when the body is not acceptable
    */
   public AlertNotification parse(byte[] body) {
+    JsonNode root = readObject(body);
+    checkVersion(root.get("version"));
+    List<AlertNotification.Alert> alerts = parseAlerts(alertsOf(root));
+    return new AlertNotification(
+        root.path("receiver").asText(""), root.path("status").asText(""), alerts);
+  }
+
+  /** The body as a JSON object, within the depth limit. */
+  private JsonNode readObject(byte[] body) {
     JsonNode root;
     try {
       root = mapper.readTree(body);
@@ -106,7 +115,10 @@ public final class AlertPayloadParser {
     if (root == null || !root.isObject()) {
       throw HttpError.badRequest("body", "body must be a JSON object");
     }
-    JsonNode version = root.get("version");
+    return root;
+  }
+
+  private static void checkVersion(JsonNode version) {
     if (version == null || !version.isTextual()) {
       throw HttpError.badRequest("version", "version is required (Alertmanager sends \"4\")");
     }
@@ -114,6 +126,10 @@ public final class AlertPayloadParser {
       throw HttpError.badRequest(
           "version", "unsupported payload version " + version.asText() + ", expected 4");
     }
+  }
+
+  /** The {@code alerts} array, within the per-request cap. */
+  private JsonNode alertsOf(JsonNode root) {
     JsonNode alerts = root.get("alerts");
     if (alerts == null || !alerts.isArray()) {
       throw HttpError.badRequest("alerts", "alerts must be an array");
@@ -127,6 +143,14 @@ public final class AlertPayloadParser {
               + maxAlerts
               + "); set max_alerts on the webhook receiver");
     }
+    return alerts;
+  }
+
+  /**
+   * Each alert on its own: an invalid one is marked with its problem; only when every alert is
+   * invalid is the request rejected, with the first problem.
+   */
+  private List<AlertNotification.Alert> parseAlerts(JsonNode alerts) {
     List<AlertNotification.Alert> parsed = new ArrayList<>();
     HttpError first = null;
     for (int i = 0; i < alerts.size(); i++) {
@@ -140,8 +164,7 @@ public final class AlertPayloadParser {
     if (first != null && parsed.stream().allMatch(a -> a.problem() != null)) {
       throw first;
     }
-    return new AlertNotification(
-        root.path("receiver").asText(""), root.path("status").asText(""), parsed);
+    return parsed;
   }
 
   private AlertNotification.Alert parseAlert(JsonNode alert, int i) {
