@@ -10,19 +10,12 @@ import dev.selfheal.rollback.decide.RollbackPolicy;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
 import dev.selfheal.rollback.observe.ClusterReader;
-import dev.selfheal.rollback.observe.InvalidPayloadException;
 import dev.selfheal.rollback.observe.RolloutHealth;
-import dev.selfheal.rollback.server.AlertsHandler;
 import dev.selfheal.rollback.server.BearerToken;
-import dev.selfheal.rollback.server.HealthHandler;
-import dev.selfheal.rollback.server.ReadyHandler;
+import dev.selfheal.rollback.server.HttpApi;
 import dev.selfheal.runtime.http.DrainReport;
-import dev.selfheal.runtime.http.ErrorMapper;
-import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.HttpLimits;
 import dev.selfheal.runtime.http.HttpService;
-import dev.selfheal.runtime.http.MetricsEndpoint;
-import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
 import dev.selfheal.runtime.http.Workers;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wiring of the controller: HTTP endpoints, reconciler, watch and leader election. {@code Main}
- * and the tests both start it through {@link #start}, so tests exercise the real wiring.
+ * The wiring of the controller: HTTP server (its routes from {@link HttpApi#routes}), reconciler,
+ * watch and leader election. {@code Main} and the tests both start it through {@link #start}, so
+ * tests exercise the real wiring.
  */
 public final class ControllerApp implements AutoCloseable {
 
@@ -79,101 +73,31 @@ public final class ControllerApp implements AutoCloseable {
       Clock clock,
       RollbackExecutor.PatchListener listener) {
     ControllerMetrics metrics = new ControllerMetrics(registry);
-    RollbackDecider decider =
-        new RollbackDecider(
-            new RollbackPolicy(
-                config.namespaces(),
-                config.alertNames(),
-                config.cooldown(),
-                config.maxRollbacksPerHour(),
-                config.maxRollbacksPerDeploymentPerHour(),
-                config.rolloutWindow(),
-                config.dryRun()));
     RollbackExecutor executor =
         new RollbackExecutor(client, metrics, config.dryRun(), config.identity(), listener);
     ClusterReader reader = new ClusterReader(client);
-    Reconciler reconciler = new Reconciler(reader, decider, executor, metrics, clock);
+    Reconciler reconciler = new Reconciler(reader, decider(config), executor, metrics, clock);
     DeploymentWatcher watcher =
-        config.watchEnabled()
-            ? new DeploymentWatcher(
-                client,
-                config.namespaces(),
-                new RolloutHealth(
-                    config.crashLoopRestarts(), config.unreadyAfter(), config.rolloutWindow()),
-                reconciler,
-                config.resync(),
-                clock)
-            : null;
+        config.watchEnabled() ? watcher(config, client, reconciler, clock) : null;
     if (watcher != null) {
       reader.useReplicaSetCache(watcher::cachedReplicaSets);
     }
-    AlertPayloadParser parser =
-        new AlertPayloadParser(config.alertNames(), config.maxAlertsPerRequest());
     metrics.leader(false);
 
     // Webhook deliveries call the API server, so they run here, never on the HTTP event loop; a
     // full queue answers 503 and Alertmanager retries.
     ThreadPoolExecutor alertWorkers = Workers.bounded("alerts", 2, 32);
-    ReadyHandler ready =
-        new ReadyHandler(
-            reconciler::leading,
+    HttpApi.Dependencies deps =
+        new HttpApi.Dependencies(
+            new BearerToken(config.webhookToken()),
+            new AlertPayloadParser(config.alertNames(), config.maxAlertsPerRequest()),
+            reconciler,
+            alertWorkers,
             () -> watcher == null || watcher.synced(),
-            reconciler::notReadyReason);
-    HealthHandler health = new HealthHandler();
-    HttpService server =
-        HttpService.builder()
-            .port(config.port(), "PORT")
-            .limits(HttpLimits.defaults().withMaxBodyBytes(config.maxBodyBytes()))
-            .errors(
-                ErrorMapper.builder()
-                    .map(
-                        InvalidPayloadException.class,
-                        e -> HttpError.badRequest(e.field(), e.getMessage()))
-                    .build())
-            .observer(
-                (method, route, status, seconds) -> {
-                  if (route.equals("/alerts")) {
-                    metrics.webhookRequest(status);
-                  }
-                })
-            .routes(
-                Routes.of(
-                    Route.post(
-                            "/alerts",
-                            new AlertsHandler(
-                                new BearerToken(config.webhookToken()), parser, reconciler))
-                        .on(alertWorkers),
-                    Route.get("/health", health),
-                    Route.get("/ready", ready),
-                    // The Kubernetes components' spelling, kept for manifests written against it.
-                    Route.get("/healthz", health),
-                    Route.get("/readyz", ready),
-                    MetricsEndpoint.route(registry)))
-            .start();
+            registry);
+    HttpService server = server(config, metrics, HttpApi.routes(deps));
 
-    LeaderGate gate =
-        new LeaderGate(
-            client,
-            new LeaderGate.Settings(
-                config.leaderElection(),
-                config.leaseNamespace(),
-                config.leaseName(),
-                config.identity(),
-                config.leaseDuration(),
-                config.renewDeadline(),
-                config.retryPeriod()),
-            () -> {
-              if (watcher != null) {
-                watcher.start();
-              }
-              reconciler.setLeading(true);
-            },
-            () -> {
-              reconciler.setLeading(false);
-              if (watcher != null) {
-                watcher.close();
-              }
-            });
+    LeaderGate gate = leaderGate(config, client, reconciler, watcher);
     gate.start();
     LOG.info(
         "Rollback controller listening on port {} (namespaces {}, dry-run {}, watch {})",
@@ -182,6 +106,76 @@ public final class ControllerApp implements AutoCloseable {
         config.dryRun(),
         config.watchEnabled());
     return new ControllerApp(server, alertWorkers, gate, watcher, reconciler);
+  }
+
+  private static RollbackDecider decider(ControllerConfig config) {
+    return new RollbackDecider(
+        new RollbackPolicy(
+            config.namespaces(),
+            config.alertNames(),
+            config.cooldown(),
+            config.maxRollbacksPerHour(),
+            config.maxRollbacksPerDeploymentPerHour(),
+            config.rolloutWindow(),
+            config.dryRun()));
+  }
+
+  private static DeploymentWatcher watcher(
+      ControllerConfig config, KubernetesClient client, Reconciler reconciler, Clock clock) {
+    return new DeploymentWatcher(
+        client,
+        config.namespaces(),
+        new RolloutHealth(
+            config.crashLoopRestarts(), config.unreadyAfter(), config.rolloutWindow()),
+        reconciler,
+        config.resync(),
+        clock);
+  }
+
+  /** Starts the HTTP server on {@code routes}, counting webhook requests by status. */
+  private static HttpService server(
+      ControllerConfig config, ControllerMetrics metrics, Routes routes) {
+    return HttpService.builder()
+        .port(config.port(), "PORT")
+        .limits(HttpLimits.defaults().withMaxBodyBytes(config.maxBodyBytes()))
+        .observer(
+            (method, route, status, seconds) -> {
+              if (route.equals("/alerts")) {
+                metrics.webhookRequest(status);
+              }
+            })
+        .routes(routes)
+        .start();
+  }
+
+  /** The Lease: the watch runs and the reconciler acts only while this instance leads. */
+  private static LeaderGate leaderGate(
+      ControllerConfig config,
+      KubernetesClient client,
+      Reconciler reconciler,
+      DeploymentWatcher watcher) {
+    return new LeaderGate(
+        client,
+        new LeaderGate.Settings(
+            config.leaderElection(),
+            config.leaseNamespace(),
+            config.leaseName(),
+            config.identity(),
+            config.leaseDuration(),
+            config.renewDeadline(),
+            config.retryPeriod()),
+        () -> {
+          if (watcher != null) {
+            watcher.start();
+          }
+          reconciler.setLeading(true);
+        },
+        () -> {
+          reconciler.setLeading(false);
+          if (watcher != null) {
+            watcher.close();
+          }
+        });
   }
 
   /** The bound port (useful with port 0). */

@@ -4,21 +4,16 @@ import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.observe.RolloutHealth;
 import dev.selfheal.runtime.lifecycle.Threads;
-import dev.selfheal.runtime.log.LogSafe;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,34 +21,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The second trigger: informers on opted-in Deployments, their ReplicaSets and pods in the allowed
- * namespaces. Any change marks the Deployment dirty; a single worker thread assesses dirty
- * Deployments promptly and every Deployment once per resync period (the unready rule depends on
- * time passing, not only on events). A detected failure goes to the {@link Reconciler}, which reads
- * fresh state before it decides.
+ * namespaces ({@link WatchCaches}). Any change marks the Deployment dirty; a single worker thread
+ * assesses dirty Deployments promptly and every Deployment once per resync period (the unready rule
+ * depends on time passing, not only on events). A detected failure goes to the {@link Reconciler},
+ * which reads fresh state before it decides.
  */
 public final class DeploymentWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentWatcher.class);
 
-  // Cache index from an object to its controller's UID: ownership lookups without full scans.
-  private static final String OWNER_INDEX = "controller-uid";
-
-  private final KubernetesClient client;
   private final Set<String> namespaces;
   private final RolloutHealth health;
   private final Reconciler reconciler;
   private final Duration resync;
   private final Clock clock;
+  private final WatchCaches caches;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-  private final List<SharedIndexInformer<Deployment>> deploymentInformers = new ArrayList<>();
-  private final List<SharedIndexInformer<ReplicaSet>> replicaSetInformers = new ArrayList<>();
-  private final List<SharedIndexInformer<Pod>> podInformers = new ArrayList<>();
   private ScheduledExecutorService worker;
 
   /**
@@ -73,8 +61,8 @@ public final class DeploymentWatcher implements AutoCloseable {
       Reconciler reconciler,
       Duration resync,
       Clock clock) {
-    this.client = Objects.requireNonNull(client);
     this.namespaces = Set.copyOf(namespaces);
+    this.caches = new WatchCaches(client, this.namespaces);
     this.health = Objects.requireNonNull(health);
     this.reconciler = Objects.requireNonNull(reconciler);
     this.resync = Objects.requireNonNull(resync);
@@ -86,29 +74,7 @@ public final class DeploymentWatcher implements AutoCloseable {
     if (worker != null) {
       return;
     }
-    for (String ns : namespaces) {
-      SharedIndexInformer<Deployment> deployments =
-          client
-              .apps()
-              .deployments()
-              .inNamespace(ns)
-              .withLabel(Revisions.OPT_IN_LABEL, "true")
-              .runnableInformer(0);
-      deployments.addEventHandler(handler(this::markDeployment));
-      // Not inform(): it blocks until the first list and gives up for good when that fails.
-      deploymentInformers.add(started(deployments, "deployments", ns));
-      replicaSetInformers.add(
-          started(
-              indexed(
-                  client.apps().replicaSets().inNamespace(ns).runnableInformer(0), this::markOwner),
-              "replicasets",
-              ns));
-      podInformers.add(
-          started(
-              indexed(client.pods().inNamespace(ns).runnableInformer(0), this::markPod),
-              "pods",
-              ns));
-    }
+    caches.start(dirty::add);
     worker = Executors.newSingleThreadScheduledExecutor(Threads.single("rollout-watch"));
     worker.scheduleWithFixedDelay(this::drainDirty, 200, 200, TimeUnit.MILLISECONDS);
     worker.scheduleWithFixedDelay(
@@ -118,15 +84,12 @@ public final class DeploymentWatcher implements AutoCloseable {
 
   /** True once every informer has listed its resources. */
   public boolean synced() {
-    return worker != null
-        && deploymentInformers.stream().allMatch(SharedIndexInformer::hasSynced)
-        && replicaSetInformers.stream().allMatch(SharedIndexInformer::hasSynced)
-        && podInformers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return worker != null && caches.synced();
   }
 
   /** Watched Deployments as currently cached. */
   public Collection<Deployment> deployments() {
-    return deploymentInformers.stream().flatMap(i -> i.getStore().list().stream()).toList();
+    return caches.deployments();
   }
 
   /**
@@ -138,49 +101,7 @@ public final class DeploymentWatcher implements AutoCloseable {
     if (uid == null || !synced()) {
       return Optional.empty();
     }
-    return Optional.of(byOwner(replicaSetInformers, uid));
-  }
-
-  /** Adds the owner index and the event handler to an informer. */
-  private static <T extends HasMetadata> SharedIndexInformer<T> indexed(
-      SharedIndexInformer<T> informer, Consumer<T> mark) {
-    informer.addIndexers(Map.of(OWNER_INDEX, DeploymentWatcher::controllerUid));
-    informer.addEventHandler(handler(mark));
-    return informer;
-  }
-
-  /**
-   * Starts an informer that keeps retrying (with the informer's own backoff) while the API server
-   * cannot be reached, logging one line per failed attempt: by default a failed first list stops it
-   * for good, and the watch would never sync.
-   */
-  private static <T extends HasMetadata> SharedIndexInformer<T> started(
-      SharedIndexInformer<T> informer, String resource, String ns) {
-    informer.exceptionHandler(
-        (wasStarted, error) -> {
-          LOG.warn(
-              "Watch of {} in {} failed: {}; retrying",
-              resource,
-              ns,
-              LogSafe.clean(String.valueOf(error.getMessage())));
-          return true;
-        });
-    informer.start();
-    return informer;
-  }
-
-  private static <T extends HasMetadata> List<String> controllerUid(T obj) {
-    return Revisions.controllerOf(obj.getMetadata().getOwnerReferences())
-        .map(ref -> ref.getUid() == null ? List.<String>of() : List.of(ref.getUid()))
-        .orElse(List.of());
-  }
-
-  private static <T> List<T> byOwner(List<SharedIndexInformer<T>> informers, String uid) {
-    List<T> result = new ArrayList<>();
-    for (SharedIndexInformer<T> informer : informers) {
-      result.addAll(informer.getIndexer().byIndex(OWNER_INDEX, uid));
-    }
-    return result;
+    return Optional.of(caches.replicaSetsOwnedBy(uid));
   }
 
   /** Stops the informers and the worker. */
@@ -190,66 +111,14 @@ public final class DeploymentWatcher implements AutoCloseable {
       worker.shutdownNow();
       worker = null;
     }
-    deploymentInformers.forEach(SharedIndexInformer::close);
-    replicaSetInformers.forEach(SharedIndexInformer::close);
-    podInformers.forEach(SharedIndexInformer::close);
-    deploymentInformers.clear();
-    replicaSetInformers.clear();
-    podInformers.clear();
-  }
-
-  private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> mark) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        mark.accept(obj);
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        mark.accept(newObj);
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        // Nothing to roll back for a deleted object.
-      }
-    };
-  }
-
-  private void markDeployment(Deployment d) {
-    dirty.add(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
-  }
-
-  private void markOwner(HasMetadata obj) {
-    Revisions.controllerOf(obj.getMetadata().getOwnerReferences())
-        .filter(ref -> "Deployment".equals(ref.getKind()))
-        .ifPresent(ref -> dirty.add(obj.getMetadata().getNamespace() + "/" + ref.getName()));
-  }
-
-  private void markPod(Pod pod) {
-    Revisions.controllerOf(pod.getMetadata().getOwnerReferences())
-        .filter(ref -> "ReplicaSet".equals(ref.getKind()))
-        .flatMap(ref -> cachedReplicaSet(pod.getMetadata().getNamespace(), ref.getName()))
-        .ifPresent(this::markOwner);
-  }
-
-  private Optional<ReplicaSet> cachedReplicaSet(String ns, String name) {
-    return replicaSetInformers.stream()
-        .map(i -> i.getStore().getByKey(ns + "/" + name))
-        .filter(Objects::nonNull)
-        .findFirst();
+    caches.close();
   }
 
   private void drainDirty() {
     List<String> keys = new ArrayList<>(dirty);
     dirty.removeAll(keys);
     for (String key : keys) {
-      deploymentInformers.stream()
-          .map(i -> i.getStore().getByKey(key))
-          .filter(Objects::nonNull)
-          .findFirst()
-          .ifPresent(this::assess);
+      caches.deployment(key).ifPresent(this::assess);
     }
   }
 
@@ -268,7 +137,7 @@ public final class DeploymentWatcher implements AutoCloseable {
         return;
       }
       ReplicaSet current =
-          byOwner(replicaSetInformers, uid).stream()
+          caches.replicaSetsOwnedBy(uid).stream()
               .filter(
                   rs ->
                       Revisions.sameTemplate(
@@ -278,7 +147,7 @@ public final class DeploymentWatcher implements AutoCloseable {
       List<Pod> pods =
           current == null || current.getMetadata().getUid() == null
               ? List.of()
-              : byOwner(podInformers, current.getMetadata().getUid());
+              : caches.podsOwnedBy(current.getMetadata().getUid());
       health
           .assess(deployment, current, pods, clock.instant())
           .ifPresent(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.runtime.http.HttpError;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -79,19 +80,27 @@ public final class AlertPayloadParser {
    *
    * @param body raw request body
    * @return the notification
-   * @throws InvalidPayloadException naming the field when the body is not acceptable
+   * @throws HttpError 400 naming the field when the body is not acceptable
    */
   public AlertNotification parse(byte[] body) {
+    JsonNode root = readObject(body);
+    checkVersion(root.get("version"));
+    List<AlertNotification.Alert> alerts = parseAlerts(alertsOf(root));
+    return new AlertNotification(
+        root.path("receiver").asText(""), root.path("status").asText(""), alerts);
+  }
+
+  /** The body as a JSON object, within the depth limit. */
+  private JsonNode readObject(byte[] body) {
     JsonNode root;
     try {
       root = mapper.readTree(body);
     } catch (StreamConstraintsException e) {
       // Checked while reading, so a 100,000-deep body costs no more than 16 levels.
-      throw new InvalidPayloadException(
-          "body", "body is nested deeper than " + MAX_DEPTH + " levels");
+      throw HttpError.badRequest("body", "body is nested deeper than " + MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           "body",
           at == null
               ? "body is not valid JSON"
@@ -101,26 +110,32 @@ public final class AlertPayloadParser {
                   + at.getColumnNr()
                   + ")");
     } catch (IOException e) {
-      throw new InvalidPayloadException("body", "body could not be read as JSON");
+      throw HttpError.badRequest("body", "body could not be read as JSON");
     }
     if (root == null || !root.isObject()) {
-      throw new InvalidPayloadException("body", "body must be a JSON object");
+      throw HttpError.badRequest("body", "body must be a JSON object");
     }
-    JsonNode version = root.get("version");
+    return root;
+  }
+
+  private static void checkVersion(JsonNode version) {
     if (version == null || !version.isTextual()) {
-      throw new InvalidPayloadException(
-          "version", "version is required (Alertmanager sends \"4\")");
+      throw HttpError.badRequest("version", "version is required (Alertmanager sends \"4\")");
     }
     if (!SUPPORTED_VERSION.equals(version.asText())) {
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           "version", "unsupported payload version " + version.asText() + ", expected 4");
     }
+  }
+
+  /** The {@code alerts} array, within the per-request cap. */
+  private JsonNode alertsOf(JsonNode root) {
     JsonNode alerts = root.get("alerts");
     if (alerts == null || !alerts.isArray()) {
-      throw new InvalidPayloadException("alerts", "alerts must be an array");
+      throw HttpError.badRequest("alerts", "alerts must be an array");
     }
     if (alerts.size() > maxAlerts) {
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           "alerts",
           "alerts has "
               + alerts.size()
@@ -128,12 +143,20 @@ public final class AlertPayloadParser {
               + maxAlerts
               + "); set max_alerts on the webhook receiver");
     }
+    return alerts;
+  }
+
+  /**
+   * Each alert on its own: an invalid one is marked with its problem; only when every alert is
+   * invalid is the request rejected, with the first problem.
+   */
+  private List<AlertNotification.Alert> parseAlerts(JsonNode alerts) {
     List<AlertNotification.Alert> parsed = new ArrayList<>();
-    InvalidPayloadException first = null;
+    HttpError first = null;
     for (int i = 0; i < alerts.size(); i++) {
       try {
         parsed.add(parseAlert(alerts.get(i), i));
-      } catch (InvalidPayloadException e) {
+      } catch (HttpError e) {
         first = first == null ? e : first;
         parsed.add(invalid(alerts.get(i), i, e.getMessage()));
       }
@@ -141,29 +164,26 @@ public final class AlertPayloadParser {
     if (first != null && parsed.stream().allMatch(a -> a.problem() != null)) {
       throw first;
     }
-    return new AlertNotification(
-        root.path("receiver").asText(""), root.path("status").asText(""), parsed);
+    return parsed;
   }
 
   private AlertNotification.Alert parseAlert(JsonNode alert, int i) {
     String path = "alerts[" + i + "]";
     if (!alert.isObject()) {
-      throw new InvalidPayloadException(path, path + " must be an object");
+      throw HttpError.badRequest(path, path + " must be an object");
     }
     String status = alert.path("status").asText("");
     if (!status.equals("firing") && !status.equals("resolved")) {
-      throw new InvalidPayloadException(
-          path + ".status", path + ".status must be firing or resolved");
+      throw HttpError.badRequest(path + ".status", path + ".status must be firing or resolved");
     }
     JsonNode labelsNode = alert.get("labels");
     if (labelsNode == null || !labelsNode.isObject()) {
-      throw new InvalidPayloadException(path + ".labels", path + ".labels must be an object");
+      throw HttpError.badRequest(path + ".labels", path + ".labels must be an object");
     }
     Map<String, String> labels = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : labelsNode.properties()) {
       if (!e.getValue().isTextual()) {
-        throw new InvalidPayloadException(
-            path + ".labels." + e.getKey(), "label values must be strings");
+        throw HttpError.badRequest(path + ".labels." + e.getKey(), "label values must be strings");
       }
       // Prometheus treats a label with an empty value as absent: so does the controller, so that
       // pod="" means "no pod" rather than a request for the pod named "".
@@ -173,7 +193,7 @@ public final class AlertPayloadParser {
     }
     String alertName = labels.get("alertname");
     if (alertName == null || alertName.isBlank()) {
-      throw new InvalidPayloadException(
+      throw HttpError.badRequest(
           path + ".labels.alertname", path + ".labels.alertname is required");
     }
     Instant startsAt = parseTime(alert.get("startsAt"), path + ".startsAt");
@@ -181,7 +201,7 @@ public final class AlertPayloadParser {
     if (firing && actionableAlerts.contains(alertName)) {
       requireName(labels, "namespace", DNS_LABEL, path);
       if (!labels.containsKey("deployment") && !labels.containsKey("pod")) {
-        throw new InvalidPayloadException(
+        throw HttpError.badRequest(
             path + ".labels.deployment",
             path + " (" + alertName + ") needs a deployment or pod label to find its Deployment");
       }
@@ -221,10 +241,10 @@ public final class AlertPayloadParser {
     String value = labels.get(key);
     String field = path + ".labels." + key;
     if (value == null || value.isBlank()) {
-      throw new InvalidPayloadException(field, field + " is required");
+      throw HttpError.badRequest(field, field + " is required");
     }
     if (!pattern.matcher(value).matches()) {
-      throw new InvalidPayloadException(field, field + " is not a valid Kubernetes name");
+      throw HttpError.badRequest(field, field + " is not a valid Kubernetes name");
     }
   }
 
@@ -233,14 +253,14 @@ public final class AlertPayloadParser {
       return null;
     }
     if (!node.isTextual()) {
-      throw new InvalidPayloadException(field, field + " must be an RFC 3339 timestamp");
+      throw HttpError.badRequest(field, field + " must be an RFC 3339 timestamp");
     }
     try {
       Instant t = OffsetDateTime.parse(node.asText()).toInstant();
       // Alertmanager sends the zero time for "unset".
       return t.getEpochSecond() <= 0 ? null : t;
     } catch (DateTimeParseException e) {
-      throw new InvalidPayloadException(field, field + " must be an RFC 3339 timestamp");
+      throw HttpError.badRequest(field, field + " must be an RFC 3339 timestamp");
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.selfheal.rollback.Webhooks;
+import dev.selfheal.runtime.http.HttpError;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -84,7 +85,7 @@ class AlertPayloadParserTest {
         "bad template hash | {\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"ModelAccuracyLow\",\"namespace\":\"default\",\"deployment\":\"d\",\"pod_template_hash\":\"a\\nb\"}}]} | alerts[0].labels.pod_template_hash",
       })
   void rejectsNamingTheField(String name, String json, String field) {
-    assertThatExceptionOfType(InvalidPayloadException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> parse(json))
         .satisfies(e -> assertThat(e.field()).isEqualTo(field));
   }
@@ -93,7 +94,7 @@ class AlertPayloadParserTest {
   void deeplyNestedBodyIsRejectedAsBadInputNotACrash() {
     // Jackson's own depth error carries no location; this used to end in an NPE and a 500.
     String deep = "[".repeat(100_000) + "]".repeat(100_000);
-    assertThatExceptionOfType(InvalidPayloadException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> parse(deep))
         .withMessageContaining("nested deeper than " + AlertPayloadParser.MAX_DEPTH)
         .satisfies(e -> assertThat(e.field()).isEqualTo("body"));
@@ -103,7 +104,7 @@ class AlertPayloadParserTest {
             + "1"
             + "}".repeat(50)
             + "}]}";
-    assertThatExceptionOfType(InvalidPayloadException.class).isThrownBy(() -> parse(deepLabel));
+    assertThatExceptionOfType(HttpError.class).isThrownBy(() -> parse(deepLabel));
   }
 
   @Test
@@ -115,7 +116,7 @@ class AlertPayloadParserTest {
       alerts.append("{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"}}");
     }
     String json = "{\"version\":\"4\",\"alerts\":[" + alerts + "]}";
-    assertThatExceptionOfType(InvalidPayloadException.class)
+    assertThatExceptionOfType(HttpError.class)
         .isThrownBy(() -> capped.parse(json.getBytes(StandardCharsets.UTF_8)))
         .withMessageContaining("MAX_ALERTS_PER_REQUEST (3)")
         .satisfies(e -> assertThat(e.field()).isEqualTo("alerts"));
