@@ -7,7 +7,6 @@ import dev.selfheal.modelserver.faults.ProbeFiles;
 import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.inference.ModelStuckException;
-import dev.selfheal.modelserver.lifecycle.Heartbeat;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Phase;
 import dev.selfheal.modelserver.lifecycle.Probes;
@@ -23,6 +22,7 @@ import dev.selfheal.modelserver.server.HttpApi;
 import dev.selfheal.modelserver.server.InferencePool;
 import dev.selfheal.modelserver.server.ModelErrors;
 import dev.selfheal.runtime.health.ProbeReport;
+import dev.selfheal.runtime.health.Progress;
 import dev.selfheal.runtime.http.DrainReport;
 import dev.selfheal.runtime.http.HttpService;
 import dev.selfheal.runtime.http.Json;
@@ -92,11 +92,16 @@ public final class ModelServer implements AutoCloseable {
             clock);
     ModelMetrics metrics =
         ModelMetrics.register(registry, version, quality, clock, start, BuildInfo.current());
-    Heartbeat heartbeat = new Heartbeat(clock);
+    Progress progress =
+        Progress.builder("progress")
+            .stallAfter(config.livenessTimeout())
+            .stalledMeans("inference is stuck")
+            .clock(clock)
+            .build();
     Lifecycle lifecycle = new Lifecycle();
     ProbeFiles files =
         new ProbeFiles(config.faults().unreadyFile(), config.faults().unhealthyFile());
-    Probes probes = new Probes(lifecycle, heartbeat, config.livenessTimeout(), files);
+    Probes probes = new Probes(lifecycle, progress, files);
     FaultInjector faults = new FaultInjector(config.faults(), clock, start);
     PredictionLedger ledger =
         new PredictionLedger(config.feedbackCapacity(), config.feedbackMaxAge(), clock);
@@ -106,7 +111,7 @@ public final class ModelServer implements AutoCloseable {
             faults,
             quality,
             metrics,
-            heartbeat,
+            progress,
             ledger,
             probes::inferenceStuck,
             config.feedbackIdsPerRequest());
@@ -145,7 +150,7 @@ public final class ModelServer implements AutoCloseable {
         version,
         config.faults().describe());
     try {
-      server.loadAndCheck(source, engine, quality, heartbeat, registry);
+      server.loadAndCheck(source, engine, quality, progress, registry);
     } catch (Exception | Error e) {
       server.close();
       throw e;
@@ -157,7 +162,7 @@ public final class ModelServer implements AutoCloseable {
       ModelSource source,
       InferenceEngine engine,
       QualityMonitor quality,
-      Heartbeat heartbeat,
+      Progress progress,
       PrometheusRegistry registry)
       throws Exception {
     long loadStart = System.nanoTime();
@@ -182,12 +187,12 @@ public final class ModelServer implements AutoCloseable {
             check.examples());
     probes.selfCheckPassed(summary);
     LOG.info("Self-check passed: {}", summary);
-    heartbeat.tick();
+    progress.beat();
     Transaction canary = model.goldenSet().get(0).transaction();
     watchdog =
         ProgressWatchdog.start(
             () -> engine.evaluate(canary),
-            heartbeat,
+            progress,
             config.heartbeatInterval(),
             probes::inferenceStuck,
             () -> {

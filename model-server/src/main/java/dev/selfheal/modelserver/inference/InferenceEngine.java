@@ -1,12 +1,12 @@
 package dev.selfheal.modelserver.inference;
 
 import dev.selfheal.modelserver.faults.FaultInjector;
-import dev.selfheal.modelserver.lifecycle.Heartbeat;
 import dev.selfheal.modelserver.metrics.ModelMetrics;
 import dev.selfheal.modelserver.model.FraudModel;
 import dev.selfheal.modelserver.model.Prediction;
 import dev.selfheal.modelserver.quality.PredictionLedger;
 import dev.selfheal.modelserver.quality.QualityMonitor;
+import dev.selfheal.runtime.health.Progress;
 import dev.selfheal.transactions.Transaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class InferenceEngine {
   private final FaultInjector faults;
   private final QualityMonitor quality;
   private final ModelMetrics metrics;
-  private final Heartbeat heartbeat;
+  private final Progress progress;
   private final PredictionLedger ledger;
   private final BooleanSupplier stuck;
   private final int feedbackIdsPerRequest;
@@ -45,14 +45,14 @@ public final class InferenceEngine {
       FaultInjector faults,
       QualityMonitor quality,
       ModelMetrics metrics,
-      Heartbeat heartbeat,
+      Progress progress,
       PredictionLedger ledger,
       BooleanSupplier stuck,
       int feedbackIdsPerRequest) {
     this.faults = faults;
     this.quality = quality;
     this.metrics = metrics;
-    this.heartbeat = heartbeat;
+    this.progress = progress;
     this.ledger = ledger;
     this.stuck = stuck;
     this.feedbackIdsPerRequest = feedbackIdsPerRequest;
@@ -115,7 +115,7 @@ public final class InferenceEngine {
     }
     double requestMs = (System.nanoTime() - started) / 1e6;
     double rowMs = requestMs / rows.size();
-    heartbeat.tick();
+    progress.beat();
     quality.recordSuccess(requestMs);
     List<ServedPrediction> served = new ArrayList<>(rows.size());
     for (Prediction prediction : predictions) {

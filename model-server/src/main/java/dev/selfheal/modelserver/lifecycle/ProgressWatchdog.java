@@ -1,5 +1,6 @@
 package dev.selfheal.modelserver.lifecycle;
 
+import dev.selfheal.runtime.health.Progress;
 import dev.selfheal.runtime.lifecycle.Threads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -12,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Proves, on its own thread, that inference still makes progress: every interval it runs a canary
- * prediction through the real inference path and ticks the {@link Heartbeat} when it completes.
- * When inference is stuck the canary never returns, the heartbeat ages and liveness fails. It runs
- * beside the request pool, so a saturated {@code /predict} never starves it.
+ * prediction through the real inference path and beats the {@link Progress} when it completes. When
+ * inference is stuck the canary never returns, the progress ages and liveness fails. It runs beside
+ * the request pool, so a saturated {@code /predict} never starves it.
  *
  * <p>A second thread acts on the verdict: four times an interval while inference is declared stuck
  * it runs {@code whileStuck}, which answers every request still waiting on the model, so nobody
@@ -30,14 +31,14 @@ public final class ProgressWatchdog implements AutoCloseable {
   }
 
   /**
-   * Starts ticking {@code heartbeat} after each successful {@code canary} run, and running {@code
+   * Starts beating {@code progress} after each successful {@code canary} run, and running {@code
    * whileStuck} four times an {@code interval} while {@code stuck} holds.
    *
    * @param whileStuck answers the requests waiting on the stuck model; returns how many
    */
   public static ProgressWatchdog start(
       Runnable canary,
-      Heartbeat heartbeat,
+      Progress progress,
       Duration interval,
       BooleanSupplier stuck,
       IntSupplier whileStuck) {
@@ -48,9 +49,9 @@ public final class ProgressWatchdog implements AutoCloseable {
         () -> {
           try {
             canary.run();
-            heartbeat.tick();
+            progress.beat();
           } catch (RuntimeException e) {
-            // A failing canary is no progress: do not tick, keep trying.
+            // A failing canary is no progress: do not beat, keep trying.
             LOG.warn("Watchdog canary failed: {}", e.toString());
           }
         },

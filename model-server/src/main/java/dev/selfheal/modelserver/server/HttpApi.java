@@ -9,6 +9,8 @@ import dev.selfheal.modelserver.oip.InferRequestDecoder;
 import dev.selfheal.modelserver.oip.InferResponseEncoder;
 import dev.selfheal.modelserver.oip.ModelSignature;
 import dev.selfheal.modelserver.quality.QualityMonitor;
+import dev.selfheal.runtime.health.Probe;
+import dev.selfheal.runtime.health.ProbeHandler;
 import dev.selfheal.runtime.http.BodyTypes;
 import dev.selfheal.runtime.http.MetricsEndpoint;
 import dev.selfheal.runtime.http.Route;
@@ -65,8 +67,15 @@ public final class HttpApi {
             deps.maxBodyBytes(),
             version);
     List<Route> routes = new ArrayList<>();
-    routes.add(Route.get("/health", new HealthHandler(deps.probes(), version)));
-    routes.add(Route.get("/ready", new ReadyHandler(deps.probes(), deps.quality(), version)));
+    Probe health = deps.probes().livenessProbe().field("version", version).build();
+    Probe ready =
+        deps.probes()
+            .readinessProbe()
+            .field("version", version)
+            .detail("quality", report -> QualityBody.of(deps.quality().snapshot()))
+            .build();
+    routes.add(Route.get("/health", new ProbeHandler(health)));
+    routes.add(Route.get("/ready", new ProbeHandler(ready)));
     routes.add(MetricsEndpoint.route(deps.registry()));
     routes.add(
         Route.post("/predict", new PredictHandler(deps.engine(), parser, version)).on(deps.pool()));

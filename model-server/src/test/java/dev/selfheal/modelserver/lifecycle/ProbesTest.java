@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.selfheal.modelserver.faults.ProbeFiles;
 import dev.selfheal.modelserver.testing.MutableClock;
 import dev.selfheal.runtime.health.ProbeReport;
+import dev.selfheal.runtime.health.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +17,16 @@ class ProbesTest {
 
   private final MutableClock clock = new MutableClock();
   private final Lifecycle lifecycle = new Lifecycle();
-  private final Heartbeat heartbeat = new Heartbeat(clock);
+  private final Progress heartbeat =
+      Progress.builder("progress")
+          .stallAfter(Duration.ofSeconds(5))
+          .stalledMeans("inference is stuck")
+          .clock(clock)
+          .build();
 
   private Probes probes() {
     return new Probes(
-        lifecycle,
-        heartbeat,
-        Duration.ofSeconds(5),
-        new ProbeFiles(dir.resolve("unready"), dir.resolve("unhealthy")));
+        lifecycle, heartbeat, new ProbeFiles(dir.resolve("unready"), dir.resolve("unhealthy")));
   }
 
   private static boolean check(ProbeReport report, String name) {
@@ -61,7 +64,7 @@ class ProbesTest {
     assertThat(probes.readiness().pass()).isFalse();
     assertThat(probes.liveness().checks().get(0).reason()).contains("inference is stuck");
 
-    heartbeat.tick();
+    heartbeat.beat();
     assertThat(probes.liveness().pass()).isTrue();
   }
 

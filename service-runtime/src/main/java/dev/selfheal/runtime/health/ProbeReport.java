@@ -1,6 +1,7 @@
 package dev.selfheal.runtime.health;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The outcome of a probe: passes when every check passes. A probe endpoint answers 200 when it
@@ -28,5 +29,20 @@ public record ProbeReport(boolean pass, List<Check> checks) {
   /** The status a probe endpoint answers with: 200 or 503. */
   public int status() {
     return pass ? 200 : 503;
+  }
+
+  /** The check named {@code name}, if the probe has one. */
+  public Optional<Check> check(String name) {
+    return checks.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** Whether the check named {@code name} passed; false when there is none. */
+  public boolean passed(String name) {
+    return check(name).map(Check::pass).orElse(false);
+  }
+
+  /** The first failing check, if any: the reason to show first. */
+  public Optional<Check> firstFailure() {
+    return checks.stream().filter(c -> !c.pass()).findFirst();
   }
 }
