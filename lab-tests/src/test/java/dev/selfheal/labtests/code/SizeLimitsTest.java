@@ -56,7 +56,6 @@ class SizeLimitsTest {
           "model-server/src/main/java/dev/selfheal/modelserver/oip/InferRequestDecoder.java",
           "model-server/src/main/java/dev/selfheal/modelserver/oip/InferRequestDecoder.java#fromBinary",
           "rollback-controller/src/main/java/dev/selfheal/rollback/ControllerApp.java#start",
-          "rollback-controller/src/main/java/dev/selfheal/rollback/act/RollbackExecutor.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/controller/DeploymentWatcher.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/controller/Reconciler.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/decide/RollbackDecider.java",
