@@ -57,7 +57,6 @@ class SizeLimitsTest {
           "model-server/src/main/java/dev/selfheal/modelserver/oip/InferRequestDecoder.java#fromBinary",
           "rollback-controller/src/main/java/dev/selfheal/rollback/ControllerApp.java#start",
           "rollback-controller/src/main/java/dev/selfheal/rollback/controller/DeploymentWatcher.java",
-          "rollback-controller/src/main/java/dev/selfheal/rollback/controller/Reconciler.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/decide/RollbackDecider.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/observe/AlertPayloadParser.java#parse",
           "traffic-generator/src/main/java/dev/selfheal/traffic/lane/Http1Connection.java");
