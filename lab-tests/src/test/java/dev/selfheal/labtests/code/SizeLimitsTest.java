@@ -49,8 +49,6 @@ class SizeLimitsTest {
       Set.of(
           "model-server/src/main/java/dev/selfheal/modelserver/ModelServer.java#start",
           "model-server/src/main/java/dev/selfheal/modelserver/ModelServer.java#loadAndCheck",
-          "rollback-controller/src/main/java/dev/selfheal/rollback/act/RollbackExecutor.java",
-          "rollback-controller/src/main/java/dev/selfheal/rollback/controller/Reconciler.java",
           "rollback-controller/src/main/java/dev/selfheal/rollback/decide/RollbackDecider.java");
 
   @Test

@@ -1,34 +1,18 @@
 package dev.selfheal.rollback.act;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.selfheal.rollback.decide.Decision;
-import dev.selfheal.rollback.decide.Overrides;
-import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.RollbackRecord;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.runtime.log.LogSafe;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class RollbackExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RollbackExecutor.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Event reason for applied rollbacks. */
   public static final String EVENT_REASON = "RolledBack";
@@ -105,7 +88,7 @@ public final class RollbackExecutor {
   private final KubernetesClient client;
   private final ControllerMetrics metrics;
   private final boolean dryRun;
-  private final String identity;
+  private final EventRecorder events;
   private final PatchListener listener;
 
   /**
@@ -126,7 +109,7 @@ public final class RollbackExecutor {
     this.client = Objects.requireNonNull(client);
     this.metrics = Objects.requireNonNull(metrics);
     this.dryRun = dryRun;
-    this.identity = Objects.requireNonNull(identity);
+    this.events = new EventRecorder(client, metrics, identity);
     this.listener = listener == null ? (ns, name, nanos) -> {} : listener;
   }
 
@@ -160,7 +143,7 @@ public final class RollbackExecutor {
           .inNamespace(ns)
           // resource(...) rather than withName(...): the latter GETs the object before patching.
           .resource(deployment)
-          .patch(PATCH_JSON, patchFor(deployment, decision, record));
+          .patch(PATCH_JSON, RollbackPatch.rollback(deployment, decision, record));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         metrics.failure("conflict");
@@ -177,7 +160,8 @@ public final class RollbackExecutor {
     listener.patched(ns, name, latency);
     LOG.info("Rolled back: {}", LogSafe.clean(decision.detail()));
     markBad(decision, ns, record);
-    recordEvent(deployment, "Warning", EVENT_REASON, "Rolled back " + decision.detail(), now, null);
+    events.record(
+        deployment, "Warning", EVENT_REASON, "Rolled back " + decision.detail(), now, null);
     return Result.APPLIED;
   }
 
@@ -192,7 +176,7 @@ public final class RollbackExecutor {
    */
   public void reportNoHistory(Deployment deployment, String detail, Instant now, String key) {
     if (!dryRun) {
-      recordEvent(
+      events.record(
           deployment, "Warning", NO_HISTORY_REASON, "Cannot roll back: " + detail, now, key);
     }
   }
@@ -210,7 +194,7 @@ public final class RollbackExecutor {
   public void reportWithheld(
       Deployment deployment, String reason, String detail, Instant now, String key) {
     if (!dryRun) {
-      recordEvent(
+      events.record(
           deployment,
           "Warning",
           WITHHELD_REASON,
@@ -225,11 +209,6 @@ public final class RollbackExecutor {
    * rollback in place: the Deployment's last-rollback annotation and this process still know.
    */
   private void markBad(Decision decision, String ns, RollbackRecord record) {
-    ObjectNode patch = JSON.createObjectNode();
-    patch
-        .putObject("metadata")
-        .putObject("annotations")
-        .put(RollbackAnnotations.BAD_REVISION, RollbackAnnotations.toJson(record));
     try {
       client
           .apps()
@@ -243,123 +222,13 @@ public final class RollbackExecutor {
                   .withName(decision.from().replicaSet())
                   .endMetadata()
                   .build())
-          .patch(PATCH_MERGE, patch.toString());
+          .patch(PATCH_MERGE, RollbackPatch.badMark(record));
     } catch (KubernetesClientException e) {
       metrics.failure("mark_failed");
       LOG.warn(
           "Could not record {} as bad (HTTP {}): {}",
           decision.from().replicaSet(),
           e.getCode(),
-          LogSafe.clean(e.getMessage()));
-    }
-  }
-
-  /** The JSON patch (RFC 6902) for a rollback; package-visible for the exact-PATCH test. */
-  static String patchFor(Deployment deployment, Decision decision, RollbackRecord record) {
-    ArrayNode ops = JSON.createArrayNode();
-    // The precondition. Not a JSON-patch "test" operation: the API server reports a failed test as
-    // 422 (indistinguishable from a bad patch), and fabric8's mock server never answers one.
-    ops.addObject()
-        .put("op", "replace")
-        .put("path", "/metadata/resourceVersion")
-        .put("value", deployment.getMetadata().getResourceVersion());
-    ops.addObject()
-        .put("op", "replace")
-        .put("path", "/spec/template")
-        .set("value", Revisions.templateWithoutHash(decision.target().getSpec().getTemplate()));
-    Map<String, String> annotations =
-        KubectlUndo.annotations(
-            deployment.getMetadata().getAnnotations(),
-            decision.target().getMetadata().getAnnotations());
-    // The owner's per-Deployment settings stay what they are now, not what the target had.
-    annotations.keySet().removeIf(Overrides.SETTINGS::contains);
-    Map<String, String> own = deployment.getMetadata().getAnnotations();
-    if (own != null) {
-      own.forEach(
-          (k, v) -> {
-            if (Overrides.SETTINGS.contains(k)) {
-              annotations.put(k, v);
-            }
-          });
-    }
-    annotations.put(RollbackAnnotations.LAST_ROLLBACK, RollbackAnnotations.toJson(record));
-    // "add" replaces an existing member and also works when the Deployment has no annotations.
-    ObjectNode values =
-        ops.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value");
-    annotations.forEach(values::put);
-    try {
-      return JSON.writeValueAsString(ops);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialise patch", e);
-    }
-  }
-
-  /**
-   * An Event name: random for each rollback; for a report, derived from its key, so the same report
-   * is one Event across restarts and leaders.
-   */
-  private static String eventName(String deployment, Instant at, String key) {
-    String prefix = deployment.length() > 200 ? deployment.substring(0, 200) : deployment;
-    if (key == null) {
-      return prefix
-          + "."
-          + Long.toHexString(at.toEpochMilli())
-          + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return prefix + ".report-" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  private void recordEvent(
-      Deployment deployment, String type, String reason, String message, Instant at, String key) {
-    // Event timestamps are RFC 3339 with second precision on the API server.
-    Instant now = at.truncatedTo(ChronoUnit.SECONDS);
-    String ns = deployment.getMetadata().getNamespace();
-    String name = deployment.getMetadata().getName();
-    Event event =
-        new EventBuilder()
-            .withNewMetadata()
-            .withNamespace(ns)
-            .withName(eventName(name, at, key))
-            .endMetadata()
-            .withNewInvolvedObject()
-            .withApiVersion("apps/v1")
-            .withKind("Deployment")
-            .withNamespace(ns)
-            .withName(name)
-            .withUid(deployment.getMetadata().getUid())
-            .endInvolvedObject()
-            .withType(type)
-            .withReason(reason)
-            .withMessage(message)
-            .withNewSource()
-            .withComponent(COMPONENT)
-            .endSource()
-            .withReportingComponent(COMPONENT)
-            .withReportingInstance(identity)
-            .withFirstTimestamp(now.toString())
-            .withLastTimestamp(now.toString())
-            .withCount(1)
-            .build();
-    try {
-      client.v1().events().inNamespace(ns).resource(event).create();
-    } catch (KubernetesClientException e) {
-      if (key != null && e.getCode() == 409) {
-        LOG.debug("Event {} for {}/{} was already recorded", reason, ns, name);
-        return;
-      }
-      // The rollback itself succeeded and is recorded in the annotation; do not undo it.
-      metrics.failure("event_failed");
-      LOG.warn(
-          "Could not record Event {} for {}/{}: {}",
-          reason,
-          ns,
-          name,
           LogSafe.clean(e.getMessage()));
     }
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.selfheal.rollback.decide.Reason;
+import dev.selfheal.rollback.decide.Trigger;
 import java.util.Objects;
 
 /**
@@ -56,6 +57,12 @@ public record Outcome(
   static Outcome ignored(
       String namespace, String deployment, String trigger, Reason reason, String detail) {
     return new Outcome(namespace, deployment, trigger, Action.IGNORED, reason, detail);
+  }
+
+  /** A trigger that could not be handled now; the sender is asked to deliver it again. */
+  static Outcome failed(Trigger trigger, String detail) {
+    return new Outcome(
+        trigger.namespace(), trigger.deployment(), trigger.describe(), Action.FAILED, null, detail);
   }
 
   /**

@@ -1,28 +1,21 @@
 package dev.selfheal.rollback.controller;
 
 import dev.selfheal.rollback.act.RollbackExecutor;
-import dev.selfheal.rollback.controller.Outcome.Action;
+import dev.selfheal.rollback.controller.ConflictRetry.Attempt;
 import dev.selfheal.rollback.decide.Decision;
-import dev.selfheal.rollback.decide.Memory;
 import dev.selfheal.rollback.decide.Overrides;
 import dev.selfheal.rollback.decide.Reason;
 import dev.selfheal.rollback.decide.RollbackDecider;
-import dev.selfheal.rollback.decide.RollbackRecord;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.AlertNotification;
 import dev.selfheal.rollback.observe.ClusterReader;
 import dev.selfheal.runtime.log.LogSafe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,29 +31,27 @@ import org.slf4j.MDC;
  * patch, and leadership is checked again there: a decision taken in an earlier term is not acted
  * on.
  *
- * <p>A resourceVersion conflict is answered by reading and deciding again, a bounded number of
- * times with backoff. A decision only a person can resolve ({@link Reason#needsAPerson()}) is also
- * told in a {@code RollbackWithheld} Event, once per Deployment generation and reason.
+ * <p>Observe and decide are {@link DecisionStep}'s, the act and its ledger place {@link
+ * RollbackStep}'s. A resourceVersion conflict is answered by reading and deciding again, a bounded
+ * number of times with backoff ({@link ConflictRetry}). A decision only a person can resolve
+ * ({@link Reason#needsAPerson()}) is also told in a {@code RollbackWithheld} Event, once per
+ * Deployment generation and reason.
  */
 public final class Reconciler implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final int STRIPES = 64;
 
-  /** One observe → decide → act pass; {@code conflict} asks for another. */
-  private record Attempt(Outcome outcome, boolean conflict) {}
-
-  private final ClusterReader reader;
   private final RollbackDecider decider;
-  private final RollbackExecutor executor;
   private final ControllerMetrics metrics;
-  private final Clock clock;
   private final MemoryStore memory = new MemoryStore();
   private final Leadership leadership;
   private final Object[] stripes = new Object[STRIPES];
   private final Reports reports;
   private final AlertIntake intake;
-  private final Retry conflictRetry;
+  private final DecisionStep decisions;
+  private final RollbackStep rollbacks;
+  private final ConflictRetry conflictRetry;
 
   /**
    * Creates a reconciler.
@@ -99,25 +90,17 @@ public final class Reconciler implements AutoCloseable {
       Clock clock,
       int attempts,
       Duration firstBackoff) {
-    this.reader = Objects.requireNonNull(reader);
     this.decider = Objects.requireNonNull(decider);
-    this.executor = Objects.requireNonNull(executor);
     this.metrics = Objects.requireNonNull(metrics);
-    this.clock = Objects.requireNonNull(clock);
     this.leadership = new Leadership(reader, decider.policy().namespaces(), memory, metrics, clock);
     this.reports = new Reports(executor);
     this.intake = new AlertIntake(reader, decider, metrics, this);
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
-    this.conflictRetry =
-        Retry.of(
-            "conflict",
-            RetryConfig.<Attempt>custom()
-                .maxAttempts(attempts)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(firstBackoff, 2.0))
-                .retryOnResult(Attempt::conflict)
-                .build());
+    this.decisions = new DecisionStep(reader, decider, memory, clock);
+    this.rollbacks = new RollbackStep(executor, memory);
+    this.conflictRetry = new ConflictRetry(attempts, firstBackoff);
   }
 
   /** Whether this instance acts: it holds the Lease and has restored its memory. */
@@ -171,19 +154,7 @@ public final class Reconciler implements AutoCloseable {
         return ignored(trigger, trigger.namespace(), trigger.deployment(), early.get());
       }
       synchronized (stripe(trigger)) {
-        Attempt last = conflictRetry.executeSupplier(() -> attempt(trigger, term, receivedNanos));
-        if (last.conflict()) {
-          LOG.warn(
-              "Giving up on {} after {} conflicts: the Deployment keeps changing",
-              trigger.describe(),
-              conflictRetry.getRetryConfig().getMaxAttempts());
-          return failed(
-              trigger,
-              "the Deployment changed during each of "
-                  + conflictRetry.getRetryConfig().getMaxAttempts()
-                  + " attempts (HTTP 409); the next notification decides again");
-        }
-        return last.outcome();
+        return conflictRetry.run(trigger, () -> attempt(trigger, term, receivedNanos));
       }
     } finally {
       MDC.remove("namespace");
@@ -197,36 +168,25 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private Attempt attempt(Trigger trigger, long term, long receivedNanos) {
-    Deployment deployment;
-    Decision decision;
-    Instant now;
+    DecisionStep.Decided decided;
     try {
-      deployment = reader.deployment(trigger.namespace(), trigger.deployment());
-      ClusterReader.ReplicaSets replicaSets =
-          deployment == null
-              ? new ClusterReader.ReplicaSets(List.of(), false)
-              : reader.replicaSets(deployment);
-      now = clock.instant();
-      decision = decide(deployment, replicaSets.items(), trigger, now);
-      if (replicaSets.cached() && dependsOnReplicaSets(decision)) {
-        // The cache may lag: a ReplicaSet created or a mark cleared a moment ago. Acting, or
-        // standing aside on what a ReplicaSet says, is confirmed with the API server's own list.
-        decision = decide(deployment, reader.freshReplicaSets(deployment), trigger, now);
-      }
+      decided = decisions.decide(trigger);
     } catch (KubernetesClientException e) {
       metrics.failure("read_failed");
       LOG.warn("Could not read deployment state: {}", LogSafe.clean(e.getMessage()));
-      return new Attempt(
-          failed(trigger, "could not read the Deployment: HTTP " + e.getCode()), false);
+      return Attempt.done(
+          Outcome.failed(trigger, "could not read the Deployment: HTTP " + e.getCode()));
     }
+    Deployment deployment = decided.deployment();
+    Decision decision = decided.decision();
+    Instant now = decided.now();
     if (!decision.isRollback()) {
       reports.report(deployment, decision, now, dryRun(deployment));
-      return new Attempt(
-          ignored(trigger, trigger.namespace(), trigger.deployment(), decision), false);
+      return Attempt.done(ignored(trigger, trigger.namespace(), trigger.deployment(), decision));
     }
     // The last moment before the write: the Lease may have moved while we read and decided.
     if (!leadership.stillLeading(term)) {
-      return new Attempt(notLeader(trigger), false);
+      return Attempt.done(notLeader(trigger));
     }
     MemoryStore.Reserved place =
         memory.reserve(
@@ -234,21 +194,20 @@ public final class Reconciler implements AutoCloseable {
     switch (place.status()) {
       case REFUSED -> {
         reports.report(deployment, place.refusal(), now, decision.dryRun());
-        return new Attempt(
-            ignored(trigger, trigger.namespace(), trigger.deployment(), place.refusal()), false);
+        return Attempt.done(
+            ignored(trigger, trigger.namespace(), trigger.deployment(), place.refusal()));
       }
       case BUSY -> {
         // Another Deployment's patch holds the last place and may yet fail and give it back: a
         // final rate_limited now could lose this rollback, so the webhook asks for a retry.
-        return new Attempt(
-            failed(
+        return Attempt.done(
+            Outcome.failed(
                 trigger,
                 "the hourly cap's last place is held by another rollback whose patch is in"
-                    + " flight; the next delivery decides again"),
-            false);
+                    + " flight; the next delivery decides again"));
       }
       default -> {
-        return act(deployment, trigger, decision, now, receivedNanos);
+        return rollbacks.act(deployment, trigger, decision, now, receivedNanos);
       }
     }
   }
@@ -257,73 +216,6 @@ public final class Reconciler implements AutoCloseable {
   private boolean dryRun(Deployment deployment) {
     return deployment != null
         && Overrides.of(deployment, decider.policy()).valid().map(Overrides::dryRun).orElse(false);
-  }
-
-  /** Applies a rollback whose ledger place is taken; gives the place back if it did not happen. */
-  private Attempt act(
-      Deployment deployment, Trigger trigger, Decision decision, Instant now, long receivedNanos) {
-    RollbackExecutor.Result result =
-        executor.apply(deployment, trigger, decision, now, receivedNanos);
-    switch (result) {
-      case CONFLICT -> {
-        memory.release(deployment, now);
-        return new Attempt(null, true);
-      }
-      case FAILED -> {
-        memory.release(deployment, now);
-        return new Attempt(failed(trigger, "patch failed: " + decision.detail()), false);
-      }
-      default -> {
-        boolean dryRun = result == RollbackExecutor.Result.DRY_RUN;
-        if (dryRun) {
-          // Nothing was rolled back: no place in the hourly caps, no bad revision.
-          memory.release(deployment, now);
-          memory.rememberDryRun(
-              deployment,
-              new RollbackRecord(
-                  decision.from(),
-                  decision.to(),
-                  trigger.reason(),
-                  trigger.kind().label(),
-                  now,
-                  true));
-        } else {
-          memory.confirm(deployment, now);
-        }
-        return new Attempt(
-            new Outcome(
-                trigger.namespace(),
-                trigger.deployment(),
-                trigger.describe(),
-                dryRun ? Action.DRY_RUN : Action.ROLLED_BACK,
-                null,
-                decision.detail()),
-            false);
-      }
-    }
-  }
-
-  private Decision decide(
-      Deployment deployment, List<ReplicaSet> replicaSets, Trigger trigger, Instant now) {
-    Memory known =
-        deployment == null ? Memory.empty() : memory.memoryFor(deployment, replicaSets, now);
-    return decider.decide(deployment, replicaSets, trigger, known, now);
-  }
-
-  /** Decisions that a ReplicaSet's latest state (its existence, its marks) can change. */
-  private static boolean dependsOnReplicaSets(Decision decision) {
-    if (decision.isRollback()) {
-      return true;
-    }
-    return switch (decision.reason()) {
-      case NO_CURRENT_REVISION,
-          REAPPLIED_BAD_REVISION,
-          NO_PREVIOUS_REVISION,
-          ALREADY_AT_TARGET,
-          PING_PONG ->
-          true;
-      default -> false;
-    };
   }
 
   private Outcome notLeader(Trigger trigger) {
@@ -355,11 +247,6 @@ public final class Reconciler implements AutoCloseable {
     }
     return Outcome.ignored(
         ns, deployment, trigger.describe(), decision.reason(), decision.detail());
-  }
-
-  private static Outcome failed(Trigger trigger, String detail) {
-    return new Outcome(
-        trigger.namespace(), trigger.deployment(), trigger.describe(), Action.FAILED, null, detail);
   }
 
   /** Stops the memory-restore thread. */

@@ -160,7 +160,7 @@ class RollbackPatchTest {
             now);
     JsonNode ops =
         JSON.readTree(
-            RollbackExecutor.patchFor(
+            RollbackPatch.rollback(
                 d,
                 decision,
                 new RollbackRecord(decision.from(), decision.to(), "x", "alert", now, false)));
@@ -197,7 +197,7 @@ class RollbackPatchTest {
         new RollbackRecord(decision.from(), decision.to(), "x", "alert", now, false);
 
     JsonNode annotations =
-        JSON.readTree(RollbackExecutor.patchFor(d, decision, record)).get(2).path("value");
+        JSON.readTree(RollbackPatch.rollback(d, decision, record)).get(2).path("value");
 
     // kubectl: the skip list keeps the Deployment's values, everything else comes from the
     // ReplicaSet, and what only the Deployment had is gone.
