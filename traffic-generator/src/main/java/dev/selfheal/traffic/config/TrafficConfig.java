@@ -84,29 +84,6 @@ public record TrafficConfig(
     }
   }
 
-  /** A configuration with the default lanes. */
-  public TrafficConfig(
-      URI baseUrl,
-      double ratePerSecond,
-      Duration duration,
-      double feedbackRatio,
-      long seed,
-      Duration reportEvery,
-      Duration requestTimeout,
-      int maxInFlight) {
-    this(
-        baseUrl,
-        ratePerSecond,
-        duration,
-        feedbackRatio,
-        seed,
-        reportEvery,
-        requestTimeout,
-        maxInFlight,
-        DEFAULT_CONNECTIONS,
-        DEFAULT_RECONNECT_EVERY);
-  }
-
   /** The defaults, as {@code --help} prints them. */
   public static TrafficConfig defaults() {
     return new TrafficConfig(
@@ -117,7 +94,9 @@ public record TrafficConfig(
         42,
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
-        32);
+        32,
+        DEFAULT_CONNECTIONS,
+        DEFAULT_RECONNECT_EVERY);
   }
 
   /** The URL of an endpoint path such as {@code /predict}. */

@@ -73,7 +73,9 @@ class ProgressPrinterTest {
               3,
               Duration.ofSeconds(10),
               Duration.ofSeconds(10),
-              8);
+              8,
+              TrafficConfig.DEFAULT_CONNECTIONS,
+              TrafficConfig.DEFAULT_RECONNECT_EVERY);
       new TrafficRun(config, null, out, ProgressPrinter.live(out)).run();
     }
 

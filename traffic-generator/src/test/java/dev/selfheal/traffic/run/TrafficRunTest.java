@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Drives the real model server (v1 and the faulty v2) in this JVM and checks what it counted. */
 class TrafficRunTest {
+  private static final int LANES = TrafficConfig.DEFAULT_CONNECTIONS;
+  private static final int RECONNECT = TrafficConfig.DEFAULT_RECONNECT_EVERY;
 
   @TempDir Path temp;
 
@@ -34,7 +36,9 @@ class TrafficRunTest {
         // Generous: a cold JIT on a busy CI machine is slow, and a timeout would count as a
         // failure.
         Duration.ofSeconds(10),
-        32);
+        32,
+        LANES,
+        RECONNECT);
   }
 
   private static TrafficStats.Snapshot drive(TrafficConfig config, ByteArrayOutputStream out)
@@ -109,7 +113,16 @@ class TrafficRunTest {
     TrafficStats.Snapshot result =
         drive(
             new TrafficConfig(
-                nowhere, 50, Duration.ofMillis(300), 1, 1, Duration.ZERO, Duration.ofSeconds(1), 4),
+                nowhere,
+                50,
+                Duration.ofMillis(300),
+                1,
+                1,
+                Duration.ZERO,
+                Duration.ofSeconds(1),
+                4,
+                LANES,
+                RECONNECT),
             new ByteArrayOutputStream());
 
     assertThat(result.ok()).isZero();
@@ -121,7 +134,16 @@ class TrafficRunTest {
     try (RealModelServer server = RealModelServer.start("v1.0", temp)) {
       TrafficConfig config =
           new TrafficConfig(
-              server.url(), 50, Duration.ZERO, 1, 3, Duration.ZERO, Duration.ofSeconds(2), 4);
+              server.url(),
+              50,
+              Duration.ZERO,
+              1,
+              3,
+              Duration.ZERO,
+              Duration.ofSeconds(2),
+              4,
+              LANES,
+              RECONNECT);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       TrafficRun run =
           new TrafficRun(config, null, new PrintStream(out, true, StandardCharsets.UTF_8));
