@@ -4,27 +4,23 @@ import dev.selfheal.recommender.cache.RecommendationCache;
 import dev.selfheal.recommender.config.RecommenderConfig;
 import dev.selfheal.recommender.embeddings.EmbeddingSource;
 import dev.selfheal.recommender.embeddings.WarmUp;
-import dev.selfheal.recommender.health.Heartbeat;
 import dev.selfheal.recommender.health.Lifecycle;
+import dev.selfheal.recommender.health.Probes;
 import dev.selfheal.recommender.profile.ProfileBreakerFactory;
 import dev.selfheal.recommender.profile.ProfileClient;
 import dev.selfheal.recommender.profile.ProfileLookup;
-import dev.selfheal.recommender.server.HealthHandler;
-import dev.selfheal.recommender.server.ReadyHandler;
-import dev.selfheal.recommender.server.RecommendationsHandler;
+import dev.selfheal.recommender.server.HttpApi;
 import dev.selfheal.recommender.server.RecommenderErrors;
-import dev.selfheal.recommender.server.StartupHandler;
 import dev.selfheal.recommender.service.RecommendationService;
+import dev.selfheal.runtime.health.Progress;
+import dev.selfheal.runtime.health.WorkerHeartbeat;
 import dev.selfheal.runtime.http.DrainReport;
 import dev.selfheal.runtime.http.HttpLimits;
 import dev.selfheal.runtime.http.HttpService;
-import dev.selfheal.runtime.http.MetricsEndpoint;
-import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
 import dev.selfheal.runtime.http.Workers;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +34,12 @@ public final class RecommenderApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecommenderApp.class);
 
-  /** Routed paths (the manifest's probes must name some of them; a test checks both). */
-  public static final List<String> ENDPOINTS =
-      List.of("/startup", "/health", "/ready", "/recommendations", "/metrics");
-
   private final RecommenderConfig config;
   private final Routes routes;
   private final ThreadPoolExecutor workers;
   private HttpService server;
   private final WarmUp warmUp;
-  private final Heartbeat heartbeat;
+  private final WorkerHeartbeat heartbeat;
   private final Lifecycle lifecycle = new Lifecycle();
   private final ProfileLookup profiles;
   private final RecommendationCache cache;
@@ -62,12 +54,9 @@ public final class RecommenderApp implements AutoCloseable {
     // answers 503 at once instead of queueing without bound.
     this.workers = Workers.bounded("request-worker", config.httpThreads(), 256);
     this.warmUp = new WarmUp(source, config.warmUp(), registry);
+    Progress progress = Probes.workerProgress(config.lifecycle().stallThreshold(), registry);
     this.heartbeat =
-        new Heartbeat(
-            workers,
-            config.lifecycle().heartbeatInterval(),
-            config.lifecycle().stallThreshold(),
-            registry);
+        new WorkerHeartbeat(workers, config.lifecycle().heartbeatInterval(), progress, "heartbeat");
     this.profiles =
         new ProfileLookup(
             profileClient, ProfileBreakerFactory.create(config.profile().breaker()), registry);
@@ -76,13 +65,16 @@ public final class RecommenderApp implements AutoCloseable {
         new RecommendationService(warmUp::embeddings, profiles, cache, registry);
 
     this.routes =
-        Routes.of(
-            Route.get("/startup", new StartupHandler(warmUp)),
-            Route.get("/health", new HealthHandler(heartbeat)),
-            Route.get("/ready", new ReadyHandler(warmUp, lifecycle, profiles)),
-            Route.get("/recommendations", new RecommendationsHandler(service, config.limits()))
-                .on(workers),
-            MetricsEndpoint.route(registry));
+        HttpApi.routes(
+            new HttpApi.Dependencies(
+                warmUp,
+                progress,
+                lifecycle,
+                profiles,
+                service,
+                config.limits(),
+                workers,
+                registry));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.selfheal.recommender.server;
 import dev.selfheal.recommender.config.RecommenderConfig.RequestLimits;
 import dev.selfheal.recommender.service.RecommendationService;
 import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.Reply;
 import dev.selfheal.runtime.http.Request;
 import java.util.regex.Pattern;
@@ -31,10 +32,10 @@ public final class RecommendationsHandler implements Handler {
   public Reply handle(Request request) {
     String user = request.queryParam("user");
     if (user == null || user.isEmpty()) {
-      throw new BadRequestException("user", "query parameter 'user' is required");
+      throw HttpError.badRequest("user", "query parameter 'user' is required");
     }
     if (!USER.matcher(user).matches()) {
-      throw new BadRequestException(
+      throw HttpError.badRequest(
           "user", "'user' must be 1-64 characters of letters, digits, '_', '.', '@' or '-'");
     }
     int k = parseK(request.queryParam("k"));
@@ -49,10 +50,10 @@ public final class RecommendationsHandler implements Handler {
     try {
       k = Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      throw new BadRequestException("k", "'k' must be an integer, got '" + abbreviate(text) + "'");
+      throw HttpError.badRequest("k", "'k' must be an integer, got '" + abbreviate(text) + "'");
     }
     if (k < 1 || k > limits.maxK()) {
-      throw new BadRequestException("k", "'k' must be between 1 and " + limits.maxK());
+      throw HttpError.badRequest("k", "'k' must be between 1 and " + limits.maxK());
     }
     return k;
   }

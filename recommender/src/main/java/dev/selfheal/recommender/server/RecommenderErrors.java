@@ -11,7 +11,6 @@ public final class RecommenderErrors {
   /** The recommender's error mapper (the profile API stub uses it too). */
   public static ErrorMapper mapper() {
     return ErrorMapper.builder()
-        .map(BadRequestException.class, e -> HttpError.badRequest(e.field(), e.getMessage()))
         .map(NotReadyException.class, e -> HttpError.unavailable("not_ready", e.getMessage()))
         .build();
   }

@@ -2,8 +2,8 @@ package dev.selfheal.recommender.stub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.selfheal.recommender.server.BadRequestException;
 import dev.selfheal.runtime.http.Handler;
+import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.Reply;
 import dev.selfheal.runtime.http.Request;
 import java.io.IOException;
@@ -46,10 +46,10 @@ final class AdminFaultsHandler implements Handler {
     try {
       node = mapper.readTree(body);
     } catch (IOException e) {
-      throw new BadRequestException("body", "body is not valid JSON");
+      throw HttpError.badRequest("body", "body is not valid JSON");
     }
     if (node == null || !node.isObject()) {
-      throw new BadRequestException("body", "body must be a JSON object");
+      throw HttpError.badRequest("body", "body must be a JSON object");
     }
     return node;
   }
@@ -60,19 +60,19 @@ final class AdminFaultsHandler implements Handler {
     boolean outage = current.outage();
     if (node.has("latencyMs")) {
       if (!node.get("latencyMs").isIntegralNumber()) {
-        throw new BadRequestException("latencyMs", "latencyMs must be an integer");
+        throw HttpError.badRequest("latencyMs", "latencyMs must be an integer");
       }
       latency = node.get("latencyMs").asLong();
     }
     if (node.has("errorRate")) {
       if (!node.get("errorRate").isNumber()) {
-        throw new BadRequestException("errorRate", "errorRate must be a number in [0, 1]");
+        throw HttpError.badRequest("errorRate", "errorRate must be a number in [0, 1]");
       }
       errorRate = node.get("errorRate").asDouble();
     }
     if (node.has("outage")) {
       if (!node.get("outage").isBoolean()) {
-        throw new BadRequestException("outage", "outage must be true or false");
+        throw HttpError.badRequest("outage", "outage must be true or false");
       }
       outage = node.get("outage").asBoolean();
     }
@@ -80,7 +80,7 @@ final class AdminFaultsHandler implements Handler {
       return new Faults(latency, errorRate, outage);
     } catch (IllegalArgumentException e) {
       String field = e.getMessage().substring(0, e.getMessage().indexOf(' '));
-      throw new BadRequestException(field, e.getMessage());
+      throw HttpError.badRequest(field, e.getMessage());
     }
   }
 }

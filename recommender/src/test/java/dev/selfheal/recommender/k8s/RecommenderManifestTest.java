@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.selfheal.recommender.RecommenderApp;
 import dev.selfheal.recommender.config.RecommenderConfig;
+import dev.selfheal.recommender.health.Probes;
 import dev.selfheal.recommender.loader.LoaderConfig;
+import dev.selfheal.recommender.server.HttpApi;
 import dev.selfheal.recommender.stub.StubConfig;
+import dev.selfheal.recommender.testing.TestApi;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -20,11 +22,13 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,8 +126,18 @@ class RecommenderManifestTest {
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/startup");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    // The paths the production route table serves.
+    List<String> routed =
+        HttpApi.routes(
+                TestApi.dependencies(
+                    Probes.workerProgress(Duration.ofSeconds(10), new PrometheusRegistry()),
+                    Runnable::run))
+            .all()
+            .stream()
+            .map(route -> route.path())
+            .toList();
     for (Probe probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
-      assertThat(RecommenderApp.ENDPOINTS).contains(probe.getHttpGet().getPath());
+      assertThat(routed).contains(probe.getHttpGet().getPath());
       assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
       assertThat(probe.getTimeoutSeconds()).isLessThan(probe.getPeriodSeconds());
     }
