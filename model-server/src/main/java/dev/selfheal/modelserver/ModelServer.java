@@ -3,20 +3,14 @@ package dev.selfheal.modelserver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.selfheal.modelserver.config.ServerConfig;
 import dev.selfheal.modelserver.faults.FaultInjector;
-import dev.selfheal.modelserver.faults.ProbeFiles;
-import dev.selfheal.modelserver.feedback.FeedbackGate;
 import dev.selfheal.modelserver.inference.InferenceEngine;
 import dev.selfheal.modelserver.inference.ModelStuckException;
 import dev.selfheal.modelserver.lifecycle.Lifecycle;
 import dev.selfheal.modelserver.lifecycle.Phase;
 import dev.selfheal.modelserver.lifecycle.Probes;
 import dev.selfheal.modelserver.lifecycle.ProgressWatchdog;
-import dev.selfheal.modelserver.metrics.BuildInfo;
 import dev.selfheal.modelserver.metrics.ModelMetrics;
 import dev.selfheal.modelserver.model.FraudModel;
-import dev.selfheal.modelserver.quality.DegradationRule;
-import dev.selfheal.modelserver.quality.PredictionLedger;
-import dev.selfheal.modelserver.quality.QualityMonitor;
 import dev.selfheal.modelserver.quality.SelfEvaluator;
 import dev.selfheal.modelserver.server.HttpApi;
 import dev.selfheal.modelserver.server.InferencePool;
@@ -32,7 +26,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wiring: builds every component from a {@link ServerConfig}, serves HTTP, loads and
- * self-checks the model, then turns ready. {@code Main} and the tests start the server through
- * {@link #start}; the tests pass a fresh registry, a model double and, where time matters, a clock.
+ * The wiring: builds every component from a {@link ServerConfig} (as {@link Components}), serves
+ * HTTP, loads and self-checks the model, then turns ready. {@code Main} and the tests start the
+ * server through {@link #start}; the tests pass a fresh registry, a model double and, where time
+ * matters, a clock.
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -81,76 +75,18 @@ public final class ModelServer implements AutoCloseable {
   public static ModelServer start(
       ServerConfig config, ModelSource source, PrometheusRegistry registry, Clock clock)
       throws Exception {
-    Instant start = clock.instant();
-    String version = config.modelVersion();
-    QualityMonitor quality =
-        new QualityMonitor(
-            config.accuracyWindowSize(),
-            config.errorWindowSize(),
-            new DegradationRule(config.accuracyThreshold(), config.errorRateThreshold()),
-            config.labels(),
-            clock);
-    ModelMetrics metrics =
-        ModelMetrics.register(registry, version, quality, clock, start, BuildInfo.current());
-    Progress progress =
-        Progress.builder("progress")
-            .stallAfter(config.livenessTimeout())
-            .stalledMeans("inference is stuck")
-            .clock(clock)
-            .build();
-    Lifecycle lifecycle = new Lifecycle();
-    ProbeFiles files =
-        new ProbeFiles(config.faults().unreadyFile(), config.faults().unhealthyFile());
-    Probes probes = new Probes(lifecycle, progress, files);
-    FaultInjector faults = new FaultInjector(config.faults(), clock, start);
-    PredictionLedger ledger =
-        new PredictionLedger(config.feedbackCapacity(), config.feedbackMaxAge(), clock);
-    FeedbackGate feedback = new FeedbackGate(config.feedbackToken(), ledger, quality, metrics);
-    InferenceEngine engine =
-        new InferenceEngine(
-            faults,
-            quality,
-            metrics,
-            progress,
-            ledger,
-            probes::inferenceStuck,
-            config.feedbackIdsPerRequest());
-    ObjectMapper json = Json.snakeCaseMapper();
-    InferencePool pool =
-        new InferencePool(
-            config.predictThreads(), config.predictQueueCapacity(), engine::requireProgress);
-    metrics.registerInFlight(registry, pool::inFlight);
-
-    HttpService http =
-        HttpService.builder()
-            .port(config.port(), "PORT")
-            .limits(config.http())
-            .errors(ModelErrors.mapper())
-            .json(json)
-            .observer(
-                (method, route, status, seconds) -> metrics.observeHttp(route, status, seconds))
-            .routes(
-                HttpApi.routes(
-                    new HttpApi.Dependencies(
-                        version,
-                        config.http().maxBodyBytes(),
-                        engine,
-                        pool,
-                        probes,
-                        quality,
-                        feedback,
-                        lifecycle,
-                        registry,
-                        json)))
-            .start();
-    ModelServer server = new ModelServer(config, http, pool, lifecycle, probes, faults);
+    Components parts = Components.build(config, registry, clock);
+    HttpService http = serve(config, parts, registry);
+    ModelServer server =
+        new ModelServer(
+            config, http, parts.pool(), parts.lifecycle(), parts.probes(), parts.faults());
     LOG.info(
         "Listening on port {} for model {}; faults: {}",
         server.port(),
-        version,
+        config.modelVersion(),
         config.faults().describe());
     try {
-      server.loadAndCheck(source, engine, quality, progress, registry);
+      server.loadAndCheck(source, parts, registry);
     } catch (Exception | Error e) {
       server.close();
       throw e;
@@ -158,13 +94,55 @@ public final class ModelServer implements AutoCloseable {
     return server;
   }
 
-  private void loadAndCheck(
-      ModelSource source,
-      InferenceEngine engine,
-      QualityMonitor quality,
-      Progress progress,
-      PrometheusRegistry registry)
+  /** Starts HTTP on every route of {@link HttpApi}, timing each request in the metrics. */
+  private static HttpService serve(
+      ServerConfig config, Components parts, PrometheusRegistry registry) {
+    ObjectMapper json = Json.snakeCaseMapper();
+    ModelMetrics metrics = parts.metrics();
+    return HttpService.builder()
+        .port(config.port(), "PORT")
+        .limits(config.http())
+        .errors(ModelErrors.mapper())
+        .json(json)
+        .observer((method, route, status, seconds) -> metrics.observeHttp(route, status, seconds))
+        .routes(
+            HttpApi.routes(
+                new HttpApi.Dependencies(
+                    config.modelVersion(),
+                    config.http().maxBodyBytes(),
+                    parts.engine(),
+                    parts.pool(),
+                    parts.probes(),
+                    parts.quality(),
+                    parts.feedback(),
+                    parts.lifecycle(),
+                    registry,
+                    json)))
+        .start();
+  }
+
+  /** Loads and self-checks the model, starts the checks that run beside serving, turns ready. */
+  private void loadAndCheck(ModelSource source, Components parts, PrometheusRegistry registry)
       throws Exception {
+    InferenceEngine engine = parts.engine();
+    FraudModel model = load(source, engine);
+    SelfEvaluator evaluator =
+        new SelfEvaluator(
+            model.goldenSet(), engine::evaluate, parts.quality(), config.selfEvalBatchSize());
+    selfCheck(evaluator);
+    parts.progress().beat();
+    watchdog = startWatchdog(model.goldenSet().get(0).transaction(), engine, parts.progress());
+    scheduleSelfEvaluation(evaluator);
+    lifecycle.advanceTo(Phase.READY);
+    selfEvaluation.execute(() -> ModelMetrics.registerJvmMetrics(registry));
+    // The JVM's own start, not the process's: scripts/run.sh execs java from a shell whose start
+    // (and build) would otherwise be counted too.
+    LOG.info(
+        "Ready {} ms after JVM start",
+        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+  }
+
+  private FraudModel load(ModelSource source, InferenceEngine engine) throws Exception {
     long loadStart = System.nanoTime();
     FraudModel model = source.load(config.modelVersion());
     engine.install(model);
@@ -176,8 +154,13 @@ public final class ModelServer implements AutoCloseable {
         model.provenance().artifact(),
         model.provenance().dataset(),
         model.provenance().trainer());
-    SelfEvaluator evaluator =
-        new SelfEvaluator(model.goldenSet(), engine::evaluate, quality, config.selfEvalBatchSize());
+    return model;
+  }
+
+  /**
+   * Scores the whole golden set before ready: a malformed answer throws, so the model never serves.
+   */
+  private void selfCheck(SelfEvaluator evaluator) {
     SelfEvaluator.EvaluationResult check = evaluator.selfCheck();
     String summary =
         String.format(
@@ -187,19 +170,28 @@ public final class ModelServer implements AutoCloseable {
             check.examples());
     probes.selfCheckPassed(summary);
     LOG.info("Self-check passed: {}", summary);
-    progress.beat();
-    Transaction canary = model.goldenSet().get(0).transaction();
-    watchdog =
-        ProgressWatchdog.start(
-            () -> engine.evaluate(canary),
-            progress,
-            config.heartbeatInterval(),
-            probes::inferenceStuck,
-            () -> {
-              int answered = pool.abandonAll(ModelStuckException::new);
-              engine.answeredStuck(answered);
-              return answered;
-            });
+  }
+
+  /**
+   * Scores {@code canary} every heartbeat; when inference stalls, answers every parked request with
+   * a stuck error.
+   */
+  private ProgressWatchdog startWatchdog(
+      Transaction canary, InferenceEngine engine, Progress progress) {
+    return ProgressWatchdog.start(
+        () -> engine.evaluate(canary),
+        progress,
+        config.heartbeatInterval(),
+        probes::inferenceStuck,
+        () -> {
+          int answered = pool.abandonAll(ModelStuckException::new);
+          engine.answeredStuck(answered);
+          return answered;
+        });
+  }
+
+  /** A slice of the golden set every {@code SELF_EVAL_INTERVAL_SECONDS}; a failure only warns. */
+  private void scheduleSelfEvaluation(SelfEvaluator evaluator) {
     long periodMs = config.selfEvalInterval().toMillis();
     selfEvaluation.scheduleWithFixedDelay(
         () -> {
@@ -212,13 +204,6 @@ public final class ModelServer implements AutoCloseable {
         periodMs,
         periodMs,
         TimeUnit.MILLISECONDS);
-    lifecycle.advanceTo(Phase.READY);
-    selfEvaluation.execute(() -> ModelMetrics.registerJvmMetrics(registry));
-    // The JVM's own start, not the process's: scripts/run.sh execs java from a shell whose start
-    // (and build) would otherwise be counted too.
-    LOG.info(
-        "Ready {} ms after JVM start",
-        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
   }
 
   /** The bound port (useful when configured as 0). */

@@ -4,7 +4,6 @@ import dev.selfheal.transactions.LabeledTransaction;
 import dev.selfheal.transactions.Transaction;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The served {@link FraudModel}: the trained logistic regression evaluated from its {@link
@@ -16,13 +15,10 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class LinearFraudModel implements FraudModel {
+public final class LinearFraudModel extends ArtifactModel {
   private final double[][] weights;
   private final int[] featureIndex;
   private final boolean[] fraudLabel;
-  private final ModelProvenance provenance;
-  private final ArtifactMetadata metadata;
-  private final List<LabeledTransaction> goldenSet;
 
   /**
    * Serves {@code weights}.
@@ -35,6 +31,7 @@ public final class LinearFraudModel implements FraudModel {
       ModelProvenance provenance,
       ArtifactMetadata metadata,
       List<LabeledTransaction> goldenSet) {
+    super(provenance, metadata, goldenSet);
     List<String> names = Arrays.asList(Features.names());
     if (weights.features().size() != names.size() || !weights.features().containsAll(names)) {
       throw new IllegalStateException(
@@ -55,9 +52,6 @@ public final class LinearFraudModel implements FraudModel {
       this.weights[label] = weights.row(label);
       this.fraudLabel[label] = Features.FRAUD.equals(weights.labels().get(label));
     }
-    this.provenance = Objects.requireNonNull(provenance, "provenance");
-    this.metadata = Objects.requireNonNull(metadata, "metadata");
-    this.goldenSet = List.copyOf(goldenSet);
   }
 
   @Override
@@ -100,25 +94,5 @@ public final class LinearFraudModel implements FraudModel {
     for (int i = 0; i < scores.length; i++) {
       scores[i] /= sum;
     }
-  }
-
-  @Override
-  public ModelProvenance provenance() {
-    return provenance;
-  }
-
-  @Override
-  public List<LabeledTransaction> goldenSet() {
-    return goldenSet;
-  }
-
-  /** The artifact's metadata file, including the amount units used in training and serving. */
-  public ArtifactMetadata metadata() {
-    return metadata;
-  }
-
-  /** Fraction of {@code rows} this model labels correctly. */
-  public double accuracy(List<LabeledTransaction> rows) {
-    return FraudModel.accuracy(this, rows);
   }
 }

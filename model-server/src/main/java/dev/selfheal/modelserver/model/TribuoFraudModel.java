@@ -15,12 +15,9 @@ import org.tribuo.classification.Label;
  * <p>Thread-safe: Tribuo models are immutable after training and {@link Model#predict} keeps its
  * working state on the calling thread; the encoder is stateless.
  */
-public final class TribuoFraudModel implements FraudModel {
+public final class TribuoFraudModel extends ArtifactModel {
 
   private final Model<Label> model;
-  private final ModelProvenance provenance;
-  private final ArtifactMetadata metadata;
-  private final List<LabeledTransaction> goldenSet;
 
   /** Wraps a loaded Tribuo model with its provenance, metadata and golden set. */
   public TribuoFraudModel(
@@ -28,10 +25,8 @@ public final class TribuoFraudModel implements FraudModel {
       ModelProvenance provenance,
       ArtifactMetadata metadata,
       List<LabeledTransaction> goldenSet) {
+    super(provenance, metadata, goldenSet);
     this.model = Objects.requireNonNull(model, "model");
-    this.provenance = Objects.requireNonNull(provenance, "provenance");
-    this.metadata = Objects.requireNonNull(metadata, "metadata");
-    this.goldenSet = List.copyOf(goldenSet);
   }
 
   @Override
@@ -42,29 +37,9 @@ public final class TribuoFraudModel implements FraudModel {
     return new Prediction(FeatureEncoder.FRAUD.equals(output.getLabel()), output.getScore());
   }
 
-  @Override
-  public ModelProvenance provenance() {
-    return provenance;
-  }
-
-  @Override
-  public List<LabeledTransaction> goldenSet() {
-    return goldenSet;
-  }
-
-  /** The artifact's metadata file, including the amount units used in training and serving. */
-  public ArtifactMetadata metadata() {
-    return metadata;
-  }
-
   /** The underlying Tribuo model, for inspection (weights, Tribuo provenance). */
   public Model<Label> tribuoModel() {
     return model;
-  }
-
-  /** Fraction of {@code rows} this model labels correctly. */
-  public double accuracy(List<LabeledTransaction> rows) {
-    return accuracy(this, rows);
   }
 
   /** Fraction of {@code rows} that {@code model} labels correctly; 0 for an empty list. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,17 +28,22 @@ class LatentStallTest {
 
   private static final String V2 = "{version=\"v2.0\"}";
 
-  @Test
-  void v2IsInaccurateFromTheStartAndStallsAfterTheConfiguredDelay() throws Exception {
-    try (TestServer server =
-        TestServer.start(
+  /** The real v2, its latent stall 2 s after start, a heartbeat every 100 ms, and {@code env}. */
+  private TestServer startV2StallingAfterTwoSeconds(Map<String, String> env) throws Exception {
+    Map<String, String> all =
+        new HashMap<>(
             Map.of(
                 "MODEL_VERSION", "v2.0",
                 "FAULT_STALL_AFTER_SECONDS", "2",
-                "HEARTBEAT_INTERVAL_MS", "100",
-                "LIVENESS_TIMEOUT_SECONDS", "0.5"),
-            TestServer::realModel,
-            dir)) {
+                "HEARTBEAT_INTERVAL_MS", "100"));
+    all.putAll(env);
+    return TestServer.start(all, TestServer::realModel, dir);
+  }
+
+  @Test
+  void v2IsInaccurateFromTheStartAndStallsAfterTheConfiguredDelay() throws Exception {
+    try (TestServer server =
+        startV2StallingAfterTwoSeconds(Map.of("LIVENESS_TIMEOUT_SECONDS", "0.5"))) {
       assertThat(server.get("/ready").statusCode()).isEqualTo(200);
       assertThat(server.metric("model_accuracy" + V2)).isLessThan(0.90);
       assertThat(server.metric("model_degraded" + V2)).isEqualTo(1);
@@ -66,16 +72,11 @@ class LatentStallTest {
   @Test
   void onceDeclaredStuckNewAndQueuedRequestsFailFastWithModelStuck() throws Exception {
     try (TestServer server =
-        TestServer.start(
+        startV2StallingAfterTwoSeconds(
             Map.of(
-                "MODEL_VERSION", "v2.0",
-                "FAULT_STALL_AFTER_SECONDS", "2",
-                "HEARTBEAT_INTERVAL_MS", "100",
                 "LIVENESS_TIMEOUT_SECONDS", "1",
                 "PREDICT_THREADS", "1",
-                "PREDICT_QUEUE_CAPACITY", "4"),
-            TestServer::realModel,
-            dir)) {
+                "PREDICT_QUEUE_CAPACITY", "4"))) {
       // Keep sending until the watchdog declares the stall: the ones that arrive after the stall
       // and before the verdict park on the worker or wait in the queue.
       List<CompletableFuture<HttpResponse<String>>> early = new ArrayList<>();

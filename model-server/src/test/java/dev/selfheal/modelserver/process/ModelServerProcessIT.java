@@ -103,17 +103,9 @@ class ModelServerProcessIT {
         launch(
             Map.of("PORT", Integer.toString(port)),
             List.of("-Xlog:class+load=info:file=" + classes));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> status(port, "/ready") == 200);
+    awaitReady(port);
     HttpResponse<String> answer =
-        client.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        client.send(predictRequest(port).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(200);
     List<String> loaded = Files.readAllLines(classes);
     assertThat(loaded).anyMatch(line -> line.contains(" dev.selfheal.modelserver.model."));
@@ -134,49 +126,62 @@ class ModelServerProcessIT {
                 "PORT", Integer.toString(port),
                 "FAULT_LATENCY_MS", "5000",
                 "SHUTDOWN_GRACE_SECONDS", "15"));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> status(port, "/ready") == 200);
+    awaitReady(port);
 
-    CompletableFuture<HttpResponse<String>> slow =
-        client.sendAsync(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(BODY))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> metrics(port).contains("model_requests_in_flight{version=\"v1.0\"} 1.0"));
+    CompletableFuture<HttpResponse<String>> slow = predictAsync(port, Duration.ofSeconds(30));
+    awaitInFlight(port, "v1.0", 1, Duration.ofSeconds(10));
 
     process.destroy(); // SIGTERM
 
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> status(port, "/ready") == 503);
+    awaitUnready(port);
     assertThat(status(port, "/health")).isEqualTo(200);
     assertThat(slow).isNotDone();
 
     HttpResponse<String> answered = slow.get(30, TimeUnit.SECONDS);
     assertThat(answered.statusCode()).isEqualTo(200);
     assertThat(answered.body()).contains("\"version\":\"v1.0\"");
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("server.log")))
-        .contains("Shutdown complete (drained: true)");
+    assertExitsZeroWithin(20);
+    assertThat(serverLog()).contains("Shutdown complete (drained: true)");
   }
 
-  private CompletableFuture<HttpResponse<String>> predictAsync(int port) {
+  private HttpRequest.Builder predictRequest(int port) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(BODY));
+  }
+
+  private CompletableFuture<HttpResponse<String>> predictAsync(int port, Duration timeout) {
     return client.sendAsync(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(40))
-            .POST(HttpRequest.BodyPublishers.ofString(BODY))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+        predictRequest(port).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void awaitReady(int port) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/ready") == 200);
+  }
+
+  /** Readiness fails soon after SIGTERM. */
+  private void awaitUnready(int port) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> status(port, "/ready") == 503);
+  }
+
+  /** Waits until the server counts {@code count} requests of {@code version} in flight. */
+  private void awaitInFlight(int port, String version, int count, Duration atMost) {
+    String gauge = "model_requests_in_flight{version=\"" + version + "\"} " + count + ".0";
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> metrics(port).contains(gauge));
+  }
+
+  private void assertExitsZeroWithin(int seconds) throws InterruptedException {
+    assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
   }
 
   /**
@@ -196,10 +201,7 @@ class ModelServerProcessIT {
                 "HEARTBEAT_INTERVAL_MS", "200",
                 "LIVENESS_TIMEOUT_SECONDS", "5",
                 "SHUTDOWN_GRACE_SECONDS", "15"));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> status(port, "/ready") == 200);
+    awaitReady(port);
 
     // The server's own word that the stall has begun (the canary trips it within a heartbeat),
     // not a slow answer, which a loaded machine can give too: from here every prediction parks.
@@ -209,13 +211,10 @@ class ModelServerProcessIT {
         .until(() -> serverLog().contains("Latent fault tripped"));
     List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      waiting.add(predictAsync(port));
+      waiting.add(predictAsync(port, Duration.ofSeconds(40)));
     }
     // All six are accepted and parked before the signal, well before the stuck verdict.
-    await()
-        .atMost(Duration.ofSeconds(3))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> metrics(port).contains("model_requests_in_flight{version=\"v2.0\"} 6.0"));
+    awaitInFlight(port, "v2.0", 6, Duration.ofSeconds(3));
     long signalled = System.nanoTime();
     process.destroy(); // SIGTERM
 
@@ -225,12 +224,10 @@ class ModelServerProcessIT {
       assertThat(answer.body()).contains("\"code\":\"model_stuck\"");
       assertThat(answer.headers().firstValue("Connection")).hasValue("close");
     }
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
+    assertExitsZeroWithin(20);
     // Well inside the grace period: the drain ended when the last stuck request was answered.
     assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(12));
-    assertThat(Files.readString(dir.resolve("server.log")))
-        .contains("Shutdown complete (drained: true)");
+    assertThat(serverLog()).contains("Shutdown complete (drained: true)");
   }
 
   /**
@@ -242,10 +239,7 @@ class ModelServerProcessIT {
   void sigtermUnderKeepAliveLoadLosesNoRequest() throws Exception {
     int port = freePort();
     process = launch(Map.of("PORT", Integer.toString(port), "SHUTDOWN_GRACE_SECONDS", "10"));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> status(port, "/ready") == 200);
+    awaitReady(port);
     List<KeepAliveLoop> loops = new java.util.ArrayList<>();
     for (int i = 0; i < 8; i++) {
       loops.add(new KeepAliveLoop(port, i % 2 == 0 ? "GET /health" : "POST /predict"));
@@ -263,8 +257,7 @@ class ModelServerProcessIT {
       assertThat(loop.lost).as("requests written but never answered").isZero();
       assertThat(loop.toldToClose).as("answered with Connection: close").isTrue();
     }
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
+    assertExitsZeroWithin(20);
   }
 
   /**
@@ -281,26 +274,11 @@ class ModelServerProcessIT {
                 "PORT", Integer.toString(port),
                 "FAULT_LATENCY_MS", "3000",
                 "SHUTDOWN_GRACE_SECONDS", "20"));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> status(port, "/ready") == 200);
-    CompletableFuture<HttpResponse<String>> slow =
-        client.sendAsync(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(BODY))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> metrics(port).contains("model_requests_in_flight{version=\"v1.0\"} 1.0"));
+    awaitReady(port);
+    CompletableFuture<HttpResponse<String>> slow = predictAsync(port, Duration.ofSeconds(30));
+    awaitInFlight(port, "v1.0", 1, Duration.ofSeconds(10));
     process.destroy(); // SIGTERM
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> status(port, "/ready") == 503);
+    awaitUnready(port);
     // The port still listens while the slow request is in progress; the attacker's head starts now.
     try (RawClient trickler = new RawClient(port)) {
       trickler.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
@@ -326,9 +304,8 @@ class ModelServerProcessIT {
           .contains("\"code\":\"shutting_down\"");
     }
     assertThat(slow.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    assertThat(process.waitFor(25, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("server.log")))
+    assertExitsZeroWithin(25);
+    assertThat(serverLog())
         .contains(
             "Shutdown complete (drained: true, 1 unfinished head(s) answered 503 shutting_down)");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.modelserver.testing.TestServer;
+import dev.selfheal.modelserver.testing.ValidTransaction;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.transactions.InvalidTransactionException;
@@ -52,15 +53,7 @@ class BadInputTest {
   /** The valid body with one field replaced ({@code null} json removes it). */
   private static final class ObjectBody {
     String replace(String field, String json) {
-      Map<String, String> fields =
-          new java.util.LinkedHashMap<>(
-              Map.of(
-                  "amount", "125.5",
-                  "hour", "14",
-                  "distance_from_home_km", "3.2",
-                  "transactions_last_24h", "2",
-                  "merchant_category", "\"grocery\"",
-                  "card_present", "true"));
+      Map<String, String> fields = new java.util.LinkedHashMap<>(ValidTransaction.JSON_VALUES);
       if (json == null) {
         fields.remove(field);
       } else {

@@ -4,33 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.selfheal.modelserver.testing.RealServerPerClass;
 import dev.selfheal.modelserver.testing.TestServer;
+import dev.selfheal.modelserver.testing.ValidTransaction;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every endpoint against a real server on a free port, with the real v1 model. */
-class HttpEndpointsTest {
-  @TempDir static Path dir;
-  static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(Map.of(), TestServer::realModel, dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class HttpEndpointsTest extends RealServerPerClass {
   @Test
   void predictAnswersTheContractShape() throws Exception {
     HttpResponse<String> response = server.postJson("/predict", TestServer.VALID_BODY);
@@ -148,13 +134,7 @@ class HttpEndpointsTest {
     JsonNode metadata = TestServer.json(server.get("/v2/models/fraud-detector"));
     assertThat(metadata.get("name").asText()).isEqualTo("fraud-detector");
     assertThat(metadata.get("inputs").findValuesAsText("name"))
-        .containsExactly(
-            "amount",
-            "hour",
-            "distance_from_home_km",
-            "transactions_last_24h",
-            "merchant_category",
-            "card_present");
+        .containsExactlyElementsOf(ValidTransaction.FIELDS);
     assertThat(
             TestServer.json(server.get("/v2/models/fraud-detector/ready")).get("ready").asBoolean())
         .isTrue();

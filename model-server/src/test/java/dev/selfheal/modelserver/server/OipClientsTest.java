@@ -5,45 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.selfheal.modelserver.testing.OipWire;
 import dev.selfheal.modelserver.testing.OipWire.RawResponse;
+import dev.selfheal.modelserver.testing.RealServerPerClass;
 import dev.selfheal.modelserver.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The requests of the real Triton/KServe client ({@code src/test/resources/oip-clients}, captured
  * byte for byte) replayed against a real server, with the answers decoded as the client decodes
  * them; then the same requests compressed, re-typed and broken.
  */
-class OipClientsTest {
+class OipClientsTest extends RealServerPerClass {
   private static final String INFER = "/v2/models/fraud-detector/infer";
   private static final String JSON_FIXTURE = "tritonclient-infer-json.http";
   private static final String BINARY_FIXTURE = "tritonclient-infer-binary-in-binary-out.http";
   private static final String DEFAULT_OUTPUTS_FIXTURE =
       "tritonclient-infer-binary-in-default-outputs.http";
-
-  @TempDir static Path dir;
-  static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(Map.of(), TestServer::realModel, dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   private static RawResponse replay(byte[] request) throws Exception {
     return OipWire.replay(server.server().port(), request);

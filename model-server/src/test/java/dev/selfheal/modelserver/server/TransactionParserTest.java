@@ -3,6 +3,7 @@ package dev.selfheal.modelserver.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.selfheal.modelserver.testing.ValidTransaction;
 import dev.selfheal.runtime.http.ErrorMapper;
 import dev.selfheal.runtime.http.HttpError;
 import dev.selfheal.runtime.http.Json;
@@ -28,23 +29,8 @@ class TransactionParserTest {
   private static final TransactionParser PARSER = new TransactionParser(JSON);
   private static final ErrorMapper ERRORS = ModelErrors.mapper();
 
-  private static final Map<String, String> PLAIN =
-      Map.of(
-          "amount", "125.5",
-          "hour", "14",
-          "distance_from_home_km", "3.2",
-          "transactions_last_24h", "2",
-          "merchant_category", "\"grocery\"",
-          "card_present", "true");
-
-  private static final List<String> FIELDS =
-      List.of(
-          "amount",
-          "hour",
-          "distance_from_home_km",
-          "transactions_last_24h",
-          "merchant_category",
-          "card_present");
+  private static final Map<String, String> PLAIN = ValidTransaction.JSON_VALUES;
+  private static final List<String> FIELDS = ValidTransaction.FIELDS;
 
   /** Values tried in every field: the usual ones, every other JSON type and odd number forms. */
   private static final List<String> VALUES =
