@@ -7,12 +7,15 @@ import dev.selfheal.rollback.controller.LeaderGate;
 import dev.selfheal.rollback.controller.Reconciler;
 import dev.selfheal.rollback.decide.RollbackDecider;
 import dev.selfheal.rollback.decide.RollbackPolicy;
+import dev.selfheal.rollback.health.BusyWorkers;
+import dev.selfheal.rollback.health.ControllerProbes;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
 import dev.selfheal.rollback.observe.ClusterReader;
 import dev.selfheal.rollback.observe.RolloutHealth;
 import dev.selfheal.rollback.server.BearerToken;
 import dev.selfheal.rollback.server.HttpApi;
+import dev.selfheal.runtime.health.Progress;
 import dev.selfheal.runtime.http.DrainReport;
 import dev.selfheal.runtime.http.HttpLimits;
 import dev.selfheal.runtime.http.HttpService;
@@ -24,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,23 +81,33 @@ public final class ControllerApp implements AutoCloseable {
         new RollbackExecutor(client, metrics, config.dryRun(), config.identity(), listener);
     ClusterReader reader = new ClusterReader(client);
     Reconciler reconciler = new Reconciler(reader, decider(config), executor, metrics, clock);
+    Progress watchProgress =
+        Progress.builder("watch_worker")
+            .stallAfter(config.workerStall())
+            .stalledMeans("watch worker stuck")
+            .build();
     DeploymentWatcher watcher =
-        config.watchEnabled() ? watcher(config, client, reconciler, clock) : null;
+        config.watchEnabled() ? watcher(config, client, reconciler, clock, watchProgress) : null;
     if (watcher != null) {
       reader.useReplicaSetCache(watcher::cachedReplicaSets);
+    } else {
+      watchProgress.idle();
     }
     metrics.leader(false);
 
     // Webhook deliveries call the API server, so they run here, never on the HTTP event loop; a
     // full queue answers 503 and Alertmanager retries.
     ThreadPoolExecutor alertWorkers = Workers.bounded("alerts", 2, 32);
+    BusyWorkers busyAlertWorkers = new BusyWorkers("alert_workers", config.workerStall());
+    BooleanSupplier synced = () -> watcher == null || watcher.synced();
     HttpApi.Dependencies deps =
         new HttpApi.Dependencies(
             new BearerToken(config.webhookToken()),
             new AlertPayloadParser(config.alertNames(), config.maxAlertsPerRequest()),
             reconciler,
-            alertWorkers,
-            () -> watcher == null || watcher.synced(),
+            busyAlertWorkers.track(alertWorkers),
+            ControllerProbes.liveness(watchProgress, busyAlertWorkers),
+            ControllerProbes.readiness(reconciler::leading, synced, reconciler::notReadyReason),
             registry);
     HttpService server = server(config, metrics, HttpApi.routes(deps));
 
@@ -121,7 +135,11 @@ public final class ControllerApp implements AutoCloseable {
   }
 
   private static DeploymentWatcher watcher(
-      ControllerConfig config, KubernetesClient client, Reconciler reconciler, Clock clock) {
+      ControllerConfig config,
+      KubernetesClient client,
+      Reconciler reconciler,
+      Clock clock,
+      Progress progress) {
     return new DeploymentWatcher(
         client,
         config.namespaces(),
@@ -129,7 +147,8 @@ public final class ControllerApp implements AutoCloseable {
             config.crashLoopRestarts(), config.unreadyAfter(), config.rolloutWindow()),
         reconciler,
         config.resync(),
-        clock);
+        clock,
+        progress);
   }
 
   /** Starts the HTTP server on {@code routes}, counting webhook requests by status. */

@@ -14,15 +14,13 @@ import dev.selfheal.rollback.decide.RollbackPolicy;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.metrics.ControllerMetrics;
 import dev.selfheal.rollback.observe.ClusterReader;
+import dev.selfheal.testsupport.time.MutableClock;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,30 +33,6 @@ import org.junit.jupiter.api.Test;
 class LeadershipMovesTest extends MockClusterScenario {
 
   private Reconciler reconciler;
-
-  /** A clock that runs {@code onNextRead} once, at its next reading, in the caller's thread. */
-  private static final class HookedClock extends Clock {
-    final AtomicReference<Runnable> onNextRead = new AtomicReference<>();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      Runnable hook = onNextRead.getAndSet(null);
-      if (hook != null) {
-        hook.run();
-      }
-      return Instant.now();
-    }
-  }
 
   @AfterEach
   void stop() {
@@ -93,13 +67,13 @@ class LeadershipMovesTest extends MockClusterScenario {
   @Test
   void leadershipLostBetweenTheReadsAndThePatchIsNotActedOn() {
     seed();
-    HookedClock clock = new HookedClock();
+    MutableClock clock = new MutableClock(Instant.now());
     reconciler = reconciler(clock);
     reconciler.setLeading(true);
     await().atMost(Duration.ofSeconds(10)).until(reconciler::leading);
 
     // The clock is read once the Deployment and its ReplicaSets have been read, before deciding.
-    clock.onNextRead.set(() -> reconciler.setLeading(false));
+    clock.onNextRead(() -> reconciler.setLeading(false));
     Outcome outcome = reconciler.handle(alert(), System.nanoTime());
 
     assertThat(outcome.reason()).isEqualTo(Reason.NOT_LEADER);
@@ -110,13 +84,13 @@ class LeadershipMovesTest extends MockClusterScenario {
   @Test
   void aNewTermDoesNotActOnADecisionOfTheOldOne() {
     seed();
-    HookedClock clock = new HookedClock();
+    MutableClock clock = new MutableClock(Instant.now());
     reconciler = reconciler(clock);
     reconciler.setLeading(true);
     await().atMost(Duration.ofSeconds(10)).until(reconciler::leading);
 
     // Lost and won again while deciding: still leading, but in another term.
-    clock.onNextRead.set(
+    clock.onNextRead(
         () -> {
           reconciler.setLeading(false);
           reconciler.setLeading(true);

@@ -3,9 +3,9 @@ package dev.selfheal.modelserver.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.selfheal.modelserver.faults.ProbeFiles;
-import dev.selfheal.modelserver.testing.MutableClock;
 import dev.selfheal.runtime.health.ProbeReport;
 import dev.selfheal.runtime.health.Progress;
+import dev.selfheal.testsupport.time.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.selfheal.modelserver.process;
 
+import static dev.selfheal.testsupport.HttpStatus.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,23 +65,6 @@ class ModelServerProcessIT {
     builder.environment().put("UNHEALTHY_FILE", dir.resolve("unhealthy").toString());
     builder.environment().putAll(env);
     return builder.start();
-  }
-
-  private int status(int port, String path) {
-    try {
-      return client
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 
   private String metrics(int port) throws IOException, InterruptedException {

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.selfheal.modelserver.model.Prediction;
 import dev.selfheal.modelserver.quality.PredictionLedger.Status;
 import dev.selfheal.modelserver.testing.FakeModel;
-import dev.selfheal.modelserver.testing.MutableClock;
+import dev.selfheal.testsupport.time.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param leaseDuration Lease duration ({@code LEASE_DURATION_SECONDS})
  * @param renewDeadline leader renew deadline ({@code RENEW_DEADLINE_SECONDS})
  * @param retryPeriod leader election retry period ({@code RETRY_PERIOD_SECONDS})
+ * @param workerStall how long the watch worker may go without progress, or an alert worker stay
+ *     busy on one delivery, before liveness fails ({@code WORKER_STALL_SECONDS})
  */
 public record ControllerConfig(
     int port,
@@ -64,7 +66,8 @@ public record ControllerConfig(
     String identity,
     Duration leaseDuration,
     Duration renewDeadline,
-    Duration retryPeriod) {
+    Duration retryPeriod,
+    Duration workerStall) {
 
   /** Alerts of the model-health group that mean "this revision is bad". */
   public static final String DEFAULT_ALERT_NAMES =
@@ -130,6 +133,7 @@ public record ControllerConfig(
     require(
         renewDeadline.toMillis() > retryPeriod.toMillis() * 1.2,
         "RENEW_DEADLINE_SECONDS must be greater than 1.2 x RETRY_PERIOD_SECONDS");
+    require(workerStall.toMillis() >= 1000, "WORKER_STALL_SECONDS must be >= 1");
     namespaces = Set.copyOf(namespaces);
     alertNames = Set.copyOf(alertNames);
   }
@@ -171,7 +175,9 @@ public record ControllerConfig(
         // Zero is left to the relation checks above, which name both settings.
         in.seconds("LEASE_DURATION_SECONDS", Duration.ofSeconds(15), true),
         in.seconds("RENEW_DEADLINE_SECONDS", Duration.ofSeconds(10), true),
-        in.seconds("RETRY_PERIOD_SECONDS", Duration.ofSeconds(2), true));
+        in.seconds("RETRY_PERIOD_SECONDS", Duration.ofSeconds(2), true),
+        // Zero is left to the check above, which states the real lower bound.
+        in.seconds("WORKER_STALL_SECONDS", Duration.ofSeconds(60), true));
   }
 
   private static void require(boolean ok, String message) {

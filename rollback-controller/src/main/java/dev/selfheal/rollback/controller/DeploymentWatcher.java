@@ -3,6 +3,7 @@ package dev.selfheal.rollback.controller;
 import dev.selfheal.rollback.decide.Revisions;
 import dev.selfheal.rollback.decide.Trigger;
 import dev.selfheal.rollback.observe.RolloutHealth;
+import dev.selfheal.runtime.health.Progress;
 import dev.selfheal.runtime.lifecycle.Threads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * assesses dirty Deployments promptly and every Deployment once per resync period (the unready rule
  * depends on time passing, not only on events). A detected failure goes to the {@link Reconciler},
  * which reads fresh state before it decides.
+ *
+ * <p>The worker beats a {@link Progress} on every round and after every assessed Deployment, so
+ * liveness fails when it is stuck in one item (or died) past the stall threshold; waiting for work
+ * beats too, and while the watch does not run (not leading) the progress is idle.
  */
 public final class DeploymentWatcher implements AutoCloseable {
 
@@ -41,6 +46,10 @@ public final class DeploymentWatcher implements AutoCloseable {
   private final Duration resync;
   private final Clock clock;
   private final WatchCaches caches;
+  private final Progress progress;
+  // Guards running with the progress, so a round still ending after close() cannot un-idle it.
+  private final Object beatLock = new Object();
+  private boolean running;
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService worker;
 
@@ -53,6 +62,7 @@ public final class DeploymentWatcher implements AutoCloseable {
    * @param reconciler where failures go
    * @param resync periodic re-assessment
    * @param clock time source
+   * @param progress what the worker beats; idle until {@link #start()}
    */
   public DeploymentWatcher(
       KubernetesClient client,
@@ -60,13 +70,16 @@ public final class DeploymentWatcher implements AutoCloseable {
       RolloutHealth health,
       Reconciler reconciler,
       Duration resync,
-      Clock clock) {
+      Clock clock,
+      Progress progress) {
     this.namespaces = Set.copyOf(namespaces);
     this.caches = new WatchCaches(client, this.namespaces);
     this.health = Objects.requireNonNull(health);
     this.reconciler = Objects.requireNonNull(reconciler);
     this.resync = Objects.requireNonNull(resync);
     this.clock = Objects.requireNonNull(clock);
+    this.progress = Objects.requireNonNull(progress);
+    progress.idle();
   }
 
   /** Starts the informers and the worker. */
@@ -75,6 +88,10 @@ public final class DeploymentWatcher implements AutoCloseable {
       return;
     }
     caches.start(dirty::add);
+    synchronized (beatLock) {
+      running = true;
+      progress.beat();
+    }
     worker = Executors.newSingleThreadScheduledExecutor(Threads.single("rollout-watch"));
     worker.scheduleWithFixedDelay(this::drainDirty, 200, 200, TimeUnit.MILLISECONDS);
     worker.scheduleWithFixedDelay(
@@ -111,19 +128,39 @@ public final class DeploymentWatcher implements AutoCloseable {
       worker.shutdownNow();
       worker = null;
     }
+    synchronized (beatLock) {
+      running = false;
+      progress.idle();
+    }
     caches.close();
   }
 
   private void drainDirty() {
+    // A round with nothing to do is progress too: the worker is alive and waiting.
+    beat();
     List<String> keys = new ArrayList<>(dirty);
     dirty.removeAll(keys);
     for (String key : keys) {
-      caches.deployment(key).ifPresent(this::assess);
+      caches.deployment(key).ifPresent(this::assessAndBeat);
     }
   }
 
   private void assessAll() {
-    deployments().forEach(this::assess);
+    beat();
+    deployments().forEach(this::assessAndBeat);
+  }
+
+  private void assessAndBeat(Deployment deployment) {
+    assess(deployment);
+    beat();
+  }
+
+  private void beat() {
+    synchronized (beatLock) {
+      if (running) {
+        progress.beat();
+      }
+    }
   }
 
   private void assess(Deployment deployment) {

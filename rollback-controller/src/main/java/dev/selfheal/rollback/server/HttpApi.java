@@ -2,12 +2,13 @@ package dev.selfheal.rollback.server;
 
 import dev.selfheal.rollback.controller.Reconciler;
 import dev.selfheal.rollback.observe.AlertPayloadParser;
+import dev.selfheal.runtime.health.Probe;
+import dev.selfheal.runtime.health.ProbeHandler;
 import dev.selfheal.runtime.http.MetricsEndpoint;
 import dev.selfheal.runtime.http.Route;
 import dev.selfheal.runtime.http.Routes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 
 /**
  * The controller's route table. The probes and {@code /metrics} answer on the HTTP layer's event
@@ -22,9 +23,10 @@ public final class HttpApi {
    *
    * @param token the webhook's expected bearer token
    * @param parser the webhook payload parser
-   * @param reconciler where alerts go; also whether this instance leads
+   * @param reconciler where alerts go
    * @param alertWorkers where webhook deliveries run (a full queue answers 503)
-   * @param watchSynced whether the watch caches are synced (true when the watch is off)
+   * @param liveness the probe of {@code /health} ({@code ControllerProbes.liveness})
+   * @param readiness the probe of {@code /ready} ({@code ControllerProbes.readiness})
    * @param registry metrics registry served on {@code /metrics}
    */
   public record Dependencies(
@@ -32,17 +34,16 @@ public final class HttpApi {
       AlertPayloadParser parser,
       Reconciler reconciler,
       Executor alertWorkers,
-      BooleanSupplier watchSynced,
+      Probe liveness,
+      Probe readiness,
       PrometheusRegistry registry) {}
 
   /** Every route of the controller. */
   public static Routes routes(Dependencies deps) {
-    Reconciler reconciler = deps.reconciler();
-    ReadyHandler ready =
-        new ReadyHandler(reconciler::leading, deps.watchSynced(), reconciler::notReadyReason);
-    HealthHandler health = new HealthHandler();
+    ProbeHandler health = new ProbeHandler(deps.liveness());
+    ProbeHandler ready = new ProbeHandler(deps.readiness());
     return Routes.of(
-        Route.post("/alerts", new AlertsHandler(deps.token(), deps.parser(), reconciler))
+        Route.post("/alerts", new AlertsHandler(deps.token(), deps.parser(), deps.reconciler()))
             .on(deps.alertWorkers()),
         Route.get("/health", health),
         Route.get("/ready", ready),

@@ -99,6 +99,14 @@ class ControllerConfigTest {
     assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.workerStall()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @ParameterizedTest(name = "WORKER_STALL_SECONDS=''{0}'' is {1} ms")
+  @CsvSource({"'', 60000", "'  ', 60000", "1, 1000", "1.5, 1500", "60, 60000"})
+  void workerStallIsSecondsWithFractionsAndAtLeastOne(String value, long millis) {
+    ControllerConfig c = ControllerConfig.fromEnv(env("WORKER_STALL_SECONDS", value));
+    assertThat(c.workerStall()).isEqualTo(Duration.ofMillis(millis));
   }
 
   @ParameterizedTest(name = "{0}={1} fails naming {0}")
@@ -127,6 +135,10 @@ class ControllerConfigTest {
     "WEBHOOK_TOKEN, lab-rollback-token-change-me",
     "WEBHOOK_TOKEN, '  lab-rollback-token-change-me\n'",
     "WEBHOOK_TOKEN_FILE, /nonexistent/token",
+    "WORKER_STALL_SECONDS, 0",
+    "WORKER_STALL_SECONDS, 0.5",
+    "WORKER_STALL_SECONDS, -1",
+    "WORKER_STALL_SECONDS, abc",
   })
   void invalidSettingFailsFastNamingTheVariable(String name, String value) {
     assertThatExceptionOfType(IllegalArgumentException.class)

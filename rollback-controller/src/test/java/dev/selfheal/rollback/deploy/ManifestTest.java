@@ -240,6 +240,49 @@ class ManifestTest {
     assertThat(config.dryRun()).isFalse();
   }
 
+  /**
+   * The guide's "Liveness timing" derives the restart window of a stalled worker from the manifest:
+   * a changed threshold or probe setting must change the guide too.
+   */
+  @Test
+  void theGuidesLivenessTimingFollowsTheManifest() throws IOException {
+    Container c = container();
+    assertThat(c.getEnv())
+        .as("WORKER_STALL_SECONDS is set explicitly")
+        .anySatisfy(e -> assertThat(e.getName()).isEqualTo("WORKER_STALL_SECONDS"));
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar e : c.getEnv()) {
+      if (e.getValue() != null) {
+        env.put(e.getName(), e.getValue());
+      }
+    }
+    env.put("WEBHOOK_TOKEN", "generated-at-install-0123456789");
+    env.remove("WEBHOOK_TOKEN_FILE");
+    long stall = ControllerConfig.fromEnv(env).workerStall().toSeconds();
+    var probe = c.getLivenessProbe();
+    long period = probe.getPeriodSeconds();
+    long failures = probe.getFailureThreshold();
+    String guide =
+        Files.readString(RepoFiles.root().resolve("docs/rollback-controller.md"))
+            .replaceAll("\\s+", " ");
+    assertThat(guide)
+        .contains("the stall threshold S = " + stall + " s (`WORKER_STALL_SECONDS`")
+        .contains(
+            "(periodSeconds P = "
+                + period
+                + ", failureThreshold F = "
+                + failures
+                + ", timeoutSeconds T = "
+                + probe.getTimeoutSeconds()
+                + ")")
+        .contains(
+            "between S+(F-1)P = "
+                + (stall + (failures - 1) * period)
+                + " s and S+FP = "
+                + (stall + failures * period)
+                + " s after its last progress");
+  }
+
   private static Container container() {
     return only(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
   }

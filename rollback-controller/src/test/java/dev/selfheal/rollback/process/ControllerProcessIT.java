@@ -1,16 +1,12 @@
 package dev.selfheal.rollback.process;
 
+import static dev.selfheal.testsupport.HttpStatus.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.selfheal.testsupport.FreePort;
 import dev.selfheal.testsupport.k8s.MockApiServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +27,6 @@ class ControllerProcessIT {
 
   @TempDir Path dir;
   private final KubernetesMockServer api = MockApiServer.crud();
-  private final HttpClient http = HttpClient.newHttpClient();
   private Process process;
 
   @BeforeEach
@@ -45,22 +40,6 @@ class ControllerProcessIT {
       process.destroyForcibly();
     }
     api.destroy();
-  }
-
-  private int status(int port, String path) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 
   @Test

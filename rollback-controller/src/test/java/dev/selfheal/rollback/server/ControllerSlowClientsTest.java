@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,20 +30,18 @@ class ControllerSlowClientsTest {
   KubernetesClient client;
   private ControllerApp app;
 
-  @AfterEach
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
+  @BeforeEach
+  void start() {
+    app = TestConfigs.startLeading(client, Map.of(), Duration.ofSeconds(30));
   }
 
-  private void start() {
-    app = TestConfigs.startLeading(client, Map.of(), Duration.ofSeconds(30));
+  @AfterEach
+  void stop() {
+    app.close();
   }
 
   @Test
   void slowClientsStarveNeitherProbesNorWebhooks() throws Exception {
-    start();
     for (String probe : List.of("/health", "/ready", "/metrics")) {
       assertThat(Webhooks.get(app.port(), probe).statusCode()).as(probe).isEqualTo(200);
     }
@@ -68,7 +67,6 @@ class ControllerSlowClientsTest {
 
   @Test
   void malformedAndOversizedRequestsGetJsonErrors() throws Exception {
-    start();
     try (RawClient raw = new RawClient(app.port())) {
       String answer = raw.send("GET /health?x=%ZZ HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
       assertThat(answer).startsWith("HTTP/1.1 200");

@@ -15,6 +15,10 @@ import java.util.function.Supplier;
  * with {@code name}, {@code pass} and {@code reason}), then the {@linkplain Builder#detail details}
  * computed from the report. {@link ProbeHandler} serves it with 200 or 503.
  *
+ * <p>A service whose clients already read another body (the rollback controller's {@code /ready})
+ * keeps it with a {@linkplain Builder#layout layout} of its own; the checks still decide the
+ * verdict and the status code.
+ *
  * <p>A check that throws fails with the exception as its reason instead of failing the request: a
  * probe must always answer.
  */
@@ -25,6 +29,7 @@ public final class Probe {
   private final List<Supplier<Check>> checks;
   private final Map<String, Object> fields;
   private final Map<String, Function<ProbeReport, ?>> details;
+  private final Function<ProbeReport, ? extends Map<String, ?>> layout;
 
   private Probe(Builder builder) {
     this.passStatus = builder.passStatus;
@@ -33,6 +38,7 @@ public final class Probe {
     this.checks = List.copyOf(builder.checks);
     this.fields = new LinkedHashMap<>(builder.fields);
     this.details = new LinkedHashMap<>(builder.details);
+    this.layout = builder.layout;
   }
 
   /**
@@ -52,8 +58,11 @@ public final class Probe {
     return ProbeReport.of(results);
   }
 
-  /** The JSON body for {@code report}, in the layout described above. */
+  /** The JSON body for {@code report}, in the layout described above (or the probe's own). */
   public Map<String, Object> body(ProbeReport report) {
+    if (layout != null) {
+      return new LinkedHashMap<>(layout.apply(report));
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", report.pass() ? passStatus : failStatus);
     body.putAll(fields);
@@ -90,6 +99,7 @@ public final class Probe {
     private final List<Supplier<Check>> checks = new ArrayList<>();
     private final Map<String, Object> fields = new LinkedHashMap<>();
     private final Map<String, Function<ProbeReport, ?>> details = new LinkedHashMap<>();
+    private Function<ProbeReport, ? extends Map<String, ?>> layout;
 
     private Builder(String passStatus, String failStatus) {
       this.passStatus = Objects.requireNonNull(passStatus, "passStatus");
@@ -118,6 +128,16 @@ public final class Probe {
       return this;
     }
 
+    /**
+     * Writes the whole body with {@code layout} instead of the shared layout, for a probe whose
+     * clients already read another body. The checks still decide the verdict (and so 200 or 503);
+     * the layout shows them as it must. A probe with a layout declares no fields or details.
+     */
+    public Builder layout(Function<ProbeReport, ? extends Map<String, ?>> layout) {
+      this.layout = Objects.requireNonNull(layout, "layout");
+      return this;
+    }
+
     private String reserved(String name) {
       if (name.equals("status") || name.equals("checks")) {
         throw new IllegalArgumentException("'" + name + "' is written by the probe itself");
@@ -131,11 +151,16 @@ public final class Probe {
     /**
      * Builds the probe.
      *
-     * @throws IllegalStateException when no check is declared (a probe that cannot fail)
+     * @throws IllegalStateException when no check is declared (a probe that cannot fail), or when a
+     *     probe with its own layout declares fields or details (which it would never show)
      */
     public Probe build() {
       if (checks.isEmpty()) {
         throw new IllegalStateException("a probe needs at least one check");
+      }
+      if (layout != null && !(fields.isEmpty() && details.isEmpty())) {
+        throw new IllegalStateException(
+            "a probe with its own layout writes the whole body; drop its fields and details");
       }
       return new Probe(this);
     }

@@ -3,11 +3,12 @@ package dev.selfheal.runtime.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.selfheal.testsupport.time.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = new MutableClock();
 
   private Progress progress() {
     return Progress.builder("progress")

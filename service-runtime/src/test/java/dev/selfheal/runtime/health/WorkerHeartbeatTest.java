@@ -3,6 +3,7 @@ package dev.selfheal.runtime.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.selfheal.testsupport.time.MutableClock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WorkerHeartbeatTest {
-  private final TestClock clock = new TestClock();
+  private final MutableClock clock = new MutableClock();
   private final Progress progress =
       Progress.builder("workers").stallAfter(Duration.ofSeconds(10)).clock(clock).build();
 
