@@ -177,7 +177,7 @@ public record ControllerConfig(
         in.seconds("RENEW_DEADLINE_SECONDS", Duration.ofSeconds(10), true),
         in.seconds("RETRY_PERIOD_SECONDS", Duration.ofSeconds(2), true),
         // Zero is left to the check above, which states the real lower bound.
-        in.seconds("WORKER_STALL_SECONDS", Duration.ofSeconds(60), true));
+        in.seconds("WORKER_STALL_SECONDS", Duration.ofSeconds(300), true));
   }
 
   private static void require(boolean ok, String message) {

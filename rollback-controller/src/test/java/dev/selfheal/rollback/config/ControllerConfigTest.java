@@ -99,11 +99,11 @@ class ControllerConfigTest {
     assertThat(c.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(c.workerStall()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.workerStall()).isEqualTo(Duration.ofSeconds(300));
   }
 
   @ParameterizedTest(name = "WORKER_STALL_SECONDS=''{0}'' is {1} ms")
-  @CsvSource({"'', 60000", "'  ', 60000", "1, 1000", "1.5, 1500", "60, 60000"})
+  @CsvSource({"'', 300000", "'  ', 300000", "1, 1000", "1.5, 1500", "60, 60000"})
   void workerStallIsSecondsWithFractionsAndAtLeastOne(String value, long millis) {
     ControllerConfig c = ControllerConfig.fromEnv(env("WORKER_STALL_SECONDS", value));
     assertThat(c.workerStall()).isEqualTo(Duration.ofMillis(millis));

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.utils.ExponentialBackoffIntervalCalculator;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -281,6 +283,54 @@ class ManifestTest {
                 + " s and S+FP = "
                 + (stall + failures * period)
                 + " s after its last progress");
+  }
+
+  /**
+   * A worker waiting on an unreachable API server is not stuck: the stall threshold must outlast
+   * the longest single call the client makes with its defaults (every attempt timing out on connect
+   * and on the request, with the back-off between them), and the guide states that bound.
+   */
+  @Test
+  void theStallThresholdOutlastsTheClientsLongestCall() throws IOException {
+    Config defaults = Config.empty();
+    int retries = defaults.getRequestRetryBackoffLimit();
+    ExponentialBackoffIntervalCalculator backoff =
+        new ExponentialBackoffIntervalCalculator(
+            defaults.getRequestRetryBackoffInterval(), retries);
+    long backoffMillis = 0;
+    for (int attempt = 0; attempt < retries; attempt++) {
+      backoffMillis += backoff.getInterval(attempt);
+    }
+    long perAttempt = defaults.getConnectionTimeout() + defaults.getRequestTimeout();
+    long longestCallMillis = (retries + 1) * perAttempt + backoffMillis;
+
+    String stall =
+        container().getEnv().stream()
+            .filter(e -> e.getName().equals("WORKER_STALL_SECONDS"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    assertThat(Double.parseDouble(stall) * 1000)
+        .as("WORKER_STALL_SECONDS against the client's longest call, %d ms", longestCallMillis)
+        .isGreaterThan(longestCallMillis);
+    String guide =
+        Files.readString(RepoFiles.root().resolve("docs/rollback-controller.md"))
+            .replaceAll("\\s+", " ");
+    assertThat(guide)
+        .contains(
+            (retries + 1)
+                + " attempts × ("
+                + defaults.getConnectionTimeout() / 1000
+                + " s + "
+                + defaults.getRequestTimeout() / 1000
+                + " s) = "
+                + (retries + 1) * perAttempt / 1000
+                + " s plus")
+        .contains(
+            backoffMillis / 1000.0
+                + " s of back-off, that is "
+                + longestCallMillis / 1000.0
+                + " s");
   }
 
   private static Container container() {
