@@ -61,7 +61,8 @@ class LeadershipMovesTest extends MockClusterScenario {
   }
 
   private Trigger alert() {
-    return Trigger.alert("ModelAccuracyLow", NS, NAME, null, Fixtures.HASH_V2, Instant.now(), true);
+    return Trigger.alert("ModelAccuracyLow", NS, NAME, null, Instant.now(), true)
+        .withTemplateHash(Fixtures.HASH_V2);
   }
 
   @Test

@@ -63,13 +63,13 @@ final class AlertIntake {
     // Rules that need no API reads first, so irrelevant alerts cost nothing.
     Trigger probe =
         Trigger.alert(
-            alert.alertName(),
-            ns,
-            deployment == null ? "" : deployment,
-            null,
-            hash,
-            alert.startsAt(),
-            alert.firing());
+                alert.alertName(),
+                ns,
+                deployment == null ? "" : deployment,
+                null,
+                alert.startsAt(),
+                alert.firing())
+            .withTemplateHash(hash);
     Optional<Decision> early = decider.precheck(probe);
     if (early.isPresent()) {
       return reconciler.ignored(probe, ns, deployment, early.get());
@@ -101,7 +101,8 @@ final class AlertIntake {
       }
     }
     Trigger trigger =
-        Trigger.alert(alert.alertName(), ns, deployment, replicaSet, hash, alert.startsAt(), true);
+        Trigger.alert(alert.alertName(), ns, deployment, replicaSet, alert.startsAt(), true)
+            .withTemplateHash(hash);
     return reconciler.handle(trigger, receivedNanos);
   }
 }

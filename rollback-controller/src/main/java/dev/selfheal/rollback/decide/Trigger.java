@@ -59,28 +59,30 @@ public record Trigger(
     Objects.requireNonNull(deployment, "deployment");
   }
 
-  /** A firing or resolved alert naming a Deployment and, through its pod, a ReplicaSet. */
+  /**
+   * A firing or resolved alert naming a Deployment and, through its pod, a ReplicaSet; {@link
+   * #withTemplateHash} adds the revision's template hash.
+   */
   public static Trigger alert(
       String alertName,
       String namespace,
       String deployment,
       String replicaSet,
-      Instant startsAt,
-      boolean firing) {
-    return alert(alertName, namespace, deployment, replicaSet, null, startsAt, firing);
-  }
-
-  /** A firing or resolved alert that also names its revision's template hash. */
-  public static Trigger alert(
-      String alertName,
-      String namespace,
-      String deployment,
-      String replicaSet,
-      String templateHash,
       Instant startsAt,
       boolean firing) {
     return new Trigger(
-        Kind.ALERT, alertName, namespace, deployment, replicaSet, templateHash, startsAt, firing);
+        Kind.ALERT, alertName, namespace, deployment, replicaSet, null, startsAt, firing);
+  }
+
+  /**
+   * This trigger about the revision with {@code pod-template-hash} {@code hash} (the alert's {@code
+   * pod_template_hash} label).
+   *
+   * @param hash the template hash, or null when the signal does not name one
+   * @return a copy of this trigger with that hash
+   */
+  public Trigger withTemplateHash(String hash) {
+    return new Trigger(kind, reason, namespace, deployment, replicaSet, hash, startsAt, firing);
   }
 
   /** A failed rollout seen by the watch. */

@@ -39,7 +39,8 @@ class RollbackPatchTest {
   // Every write names the controller as its field manager, so managedFields tell its writes apart.
   private static final String AS_CONTROLLER = "?fieldManager=rollback-controller";
   private static final Trigger ALERT =
-      Trigger.alert("ModelDegraded", "default", "model-server", null, Fixtures.HASH_V2, null, true);
+      Trigger.alert("ModelDegraded", "default", "model-server", null, null, true)
+          .withTemplateHash(Fixtures.HASH_V2);
 
   KubernetesMockServer server;
   KubernetesClient client;

@@ -55,7 +55,8 @@ class LongStableRevisionTest {
     deployment.getStatus().setReplicas(6);
     deployment.getStatus().setUpdatedReplicas(6);
     Trigger alert =
-        Trigger.alert("ModelAccuracyLow", NS, NAME, null, HASH_V2, NOW.minusSeconds(60), true);
+        Trigger.alert("ModelAccuracyLow", NS, NAME, null, NOW.minusSeconds(60), true)
+            .withTemplateHash(HASH_V2);
 
     assertThat(decide(alert).isRollback()).isFalse();
     assertThat(decide(alert).label()).isEqualTo("outside_rollout_window");

@@ -39,15 +39,27 @@ class RollbackDeciderTest {
             List.of(
                 Fixtures.replicaSet("v1", 1, V1_CREATED),
                 Fixtures.replicaSet("v2", 2, V2_CREATED)));
-    Trigger trigger =
-        Trigger.alert(
-            "ModelAccuracyLow", NS, NAME, null, HASH_V2, V2_CREATED.plusSeconds(60), true);
+    Trigger trigger = alertAbout(HASH_V2, V2_CREATED.plusSeconds(60));
     Memory memory = Memory.empty();
     Instant now = NOW;
 
     Decision decide() {
       return new RollbackDecider(POLICY).decide(deployment, replicaSets, trigger, memory, now);
     }
+  }
+
+  /** A firing allowlisted alert about the revision with template hash {@code hash}. */
+  private static Trigger alertAbout(String hash, Instant startsAt) {
+    return Trigger.alert("ModelAccuracyLow", NS, NAME, null, startsAt, true).withTemplateHash(hash);
+  }
+
+  /**
+   * v2's ReplicaSet created 40 minutes ago (an old one re-applied, or a slow rollout), with a
+   * Progressing condition {@code reason} about {@code replicaSet} last updated at {@code updated}.
+   */
+  private static void oldV2(Situation s, String reason, Instant updated, String replicaSet) {
+    s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
+    Fixtures.progressing(s.deployment, reason, updated, replicaSet);
   }
 
   private static RollbackRecord rollbackAt(Instant time, String fromHash) {
@@ -124,34 +136,18 @@ class RollbackDeciderTest {
             "alert that started before the current revision existed is stale",
             s ->
                 s.trigger =
-                    Trigger.alert(
-                        "ModelAccuracyLow",
-                        NS,
-                        NAME,
-                        null,
-                        HASH_V2,
-                        V2_CREATED.minus(RollbackDecider.CLOCK_SKEW).minusSeconds(1),
-                        true),
+                    alertAbout(
+                        HASH_V2, V2_CREATED.minus(RollbackDecider.CLOCK_SKEW).minusSeconds(1)),
             "stale_alert"),
         row(
             "alert stamped a little before the revision became current (Prometheus's clock behind"
                 + " the API server's) is judged",
-            s ->
-                s.trigger =
-                    Trigger.alert(
-                        "ModelAccuracyLow",
-                        NS,
-                        NAME,
-                        null,
-                        HASH_V2,
-                        V2_CREATED.minusSeconds(20),
-                        true),
+            s -> s.trigger = alertAbout(HASH_V2, V2_CREATED.minusSeconds(20)),
             "rollback"),
         row(
             "alert that started before our last rollback is stale",
             s -> {
-              s.memory =
-                  new Memory(rollbackAt(V2_CREATED.plusSeconds(120), "x"), Map.of(), List.of());
+              s.memory = lastRollbackAt(V2_CREATED.plusSeconds(120));
               s.now = NOW.plus(Duration.ofHours(1));
             },
             "stale_alert"),
@@ -173,38 +169,24 @@ class RollbackDeciderTest {
         row(
             "re-applied old ReplicaSet: FoundNewReplicaSet opens a new window",
             s -> {
-              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
-              Fixtures.progressing(
-                  s.deployment, "FoundNewReplicaSet", NOW.minusSeconds(300), RS_V2);
-              s.trigger =
-                  Trigger.alert(
-                      "ModelAccuracyLow", NS, NAME, null, HASH_V2, NOW.minusSeconds(60), true);
+              oldV2(s, "FoundNewReplicaSet", NOW.minusSeconds(300), RS_V2);
+              s.trigger = alertAbout(HASH_V2, NOW.minusSeconds(60));
             },
             "rollback"),
         row(
             "alert that started before an old ReplicaSet was re-applied is stale",
             s -> {
-              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
-              Fixtures.progressing(
-                  s.deployment, "FoundNewReplicaSet", NOW.minusSeconds(300), RS_V2);
-              s.trigger =
-                  Trigger.alert(
-                      "ModelAccuracyLow", NS, NAME, null, HASH_V2, NOW.minusSeconds(1200), true);
+              oldV2(s, "FoundNewReplicaSet", NOW.minusSeconds(300), RS_V2);
+              s.trigger = alertAbout(HASH_V2, NOW.minusSeconds(1200));
             },
             "stale_alert"),
         row(
             "a slow rollout's progress keeps the window open",
-            s -> {
-              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
-              Fixtures.progressing(s.deployment, "ReplicaSetUpdated", NOW.minusSeconds(60), RS_V2);
-            },
+            s -> oldV2(s, "ReplicaSetUpdated", NOW.minusSeconds(60), RS_V2),
             "rollback"),
         row(
             "a Progressing condition about another ReplicaSet is not this revision's",
-            s -> {
-              s.replicaSets.set(1, Fixtures.replicaSet("v2", 2, NOW.minus(Duration.ofMinutes(40))));
-              Fixtures.progressing(s.deployment, "FoundNewReplicaSet", NOW.minusSeconds(60), RS_V1);
-            },
+            s -> oldV2(s, "FoundNewReplicaSet", NOW.minusSeconds(60), RS_V1),
             "outside_rollout_window"),
         row(
             "only one revision: nothing to roll back to",
@@ -231,21 +213,11 @@ class RollbackDeciderTest {
             "already_at_target"),
         row(
             "never back to a revision recorded as bad (ping-pong)",
-            s ->
-                s.memory =
-                    new Memory(
-                        null,
-                        Map.of(HASH_V1, rollbackAt(NOW.minusSeconds(7200), HASH_V1)),
-                        List.of()),
+            s -> s.memory = badRevision(HASH_V1),
             "ping_pong"),
         row(
             "a bad record about another revision does not block the target",
-            s ->
-                s.memory =
-                    new Memory(
-                        null,
-                        Map.of("otherhash", rollbackAt(NOW.minusSeconds(7200), "otherhash")),
-                        List.of()),
+            s -> s.memory = badRevision("otherhash"),
             "rollback"),
         row(
             "alert naming neither a live pod nor a template hash: revision unknown",
@@ -256,16 +228,7 @@ class RollbackDeciderTest {
             "revision_unknown"),
         row(
             "alert whose template hash is not the current revision's is stale",
-            s ->
-                s.trigger =
-                    Trigger.alert(
-                        "ModelAccuracyLow",
-                        NS,
-                        NAME,
-                        null,
-                        HASH_V1,
-                        V2_CREATED.plusSeconds(60),
-                        true),
+            s -> s.trigger = alertAbout(HASH_V1, V2_CREATED.plusSeconds(60)),
             "stale_revision"),
         row(
             "alert about the current hash after a manual undo to v1: v1 is current, v2 is bad",
@@ -277,50 +240,30 @@ class RollbackDeciderTest {
                   .getMetadata()
                   .getAnnotations()
                   .put(Revisions.REVISION_ANNOTATION, "3");
-              s.trigger =
-                  Trigger.alert(
-                      "ModelAccuracyLow",
-                      NS,
-                      NAME,
-                      null,
-                      HASH_V2,
-                      V2_CREATED.plusSeconds(60),
-                      true);
+              s.trigger = alertAbout(HASH_V2, V2_CREATED.plusSeconds(60));
             },
             "stale_revision"),
         row(
             "cooldown after a recent rollback of this Deployment",
-            s ->
-                s.memory =
-                    new Memory(
-                        rollbackAt(NOW.minus(Duration.ofMinutes(9)), "x"), Map.of(), List.of()),
+            s -> s.memory = lastRollbackAt(NOW.minus(Duration.ofMinutes(9))),
             "cooldown"),
         row(
             "cooldown over: rolls back",
-            s -> {
-              s.memory =
-                  new Memory(rollbackAt(V2_CREATED.minusSeconds(30), "x"), Map.of(), List.of());
-            },
+            s -> s.memory = lastRollbackAt(V2_CREATED.minusSeconds(30)),
             "rollback"),
         row(
             "global hourly cap reached",
             s ->
                 s.memory =
-                    new Memory(
-                        null,
-                        Map.of(),
-                        List.of(
-                            NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(10))),
+                    recentRollbacks(
+                        NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(10)),
             "rate_limited"),
         row(
             "rollbacks older than an hour do not count",
             s ->
                 s.memory =
-                    new Memory(
-                        null,
-                        Map.of(),
-                        List.of(
-                            NOW.minusSeconds(4000), NOW.minusSeconds(3700), NOW.minusSeconds(10))),
+                    recentRollbacks(
+                        NOW.minusSeconds(4000), NOW.minusSeconds(3700), NOW.minusSeconds(10)),
             "rollback"),
         row(
             "the current revision carries the controller's own mark: re-applied after its"
@@ -358,21 +301,15 @@ class RollbackDeciderTest {
             "annotation max-rollbacks-per-hour cannot lift the global cap",
             s -> {
               s.memory =
-                  new Memory(
-                      null,
-                      Map.of(),
-                      Map.of(),
-                      List.of(NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(9)),
-                      List.of());
+                  recentRollbacks(
+                      NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(9));
               annotate(s, Overrides.MAX_PER_HOUR, "50");
             },
             "rate_limited"),
         row(
             "annotation cooldown-seconds shortens this Deployment's cooldown",
             s -> {
-              s.memory =
-                  new Memory(
-                      rollbackAt(NOW.minus(Duration.ofMinutes(9)), "x"), Map.of(), List.of());
+              s.memory = lastRollbackAt(NOW.minus(Duration.ofMinutes(9)));
               annotate(s, Overrides.COOLDOWN, "300");
             },
             "rollback"),
@@ -405,6 +342,21 @@ class RollbackDeciderTest {
         Map.of(mark.from().templateHash(), mark),
         List.of(),
         List.of());
+  }
+
+  /** The last rollback of this Deployment, from another revision ("x"), at {@code time}. */
+  private static Memory lastRollbackAt(Instant time) {
+    return new Memory(rollbackAt(time, "x"), Map.of(), List.of());
+  }
+
+  /** The revision with template hash {@code hash} recorded as bad, two hours ago. */
+  private static Memory badRevision(String hash) {
+    return new Memory(null, Map.of(hash, rollbackAt(NOW.minusSeconds(7200), hash)), List.of());
+  }
+
+  /** Rollbacks of other Deployments at {@code times}, for the global cap. */
+  private static Memory recentRollbacks(Instant... times) {
+    return new Memory(null, Map.of(), List.of(times));
   }
 
   private static Memory ownRollbacks(Instant... times) {
