@@ -31,6 +31,9 @@ final class ConnectionTable {
   boolean admit(ConnectionGuard guard, Channel channel) {
     guards.add(guard);
     admitted.incrementAndGet();
+    // The close listener goes on before the count goes up. A channel already closed runs it at
+    // once, here, so the count goes down and up again and ends right; counting first would make a
+    // dead newcomer shed a live connection from a full table (ConnectionTableTest).
     channel
         .closeFuture()
         .addListener(

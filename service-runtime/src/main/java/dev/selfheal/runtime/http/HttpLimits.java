@@ -2,6 +2,7 @@ package dev.selfheal.runtime.http;
 
 import dev.selfheal.runtime.config.EnvReader;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Every limit of the HTTP layer. Each one answers with the JSON error body when it is hit.
@@ -25,21 +26,31 @@ public record HttpLimits(
     Duration idleTimeout,
     int maxConnections) {
 
-  /** Checks the values. */
+  /**
+   * Checks the values; a wrong one fails naming its setting, its bound and the value given.
+   *
+   * @throws IllegalArgumentException for a value out of bounds
+   */
   public HttpLimits {
-    if (maxRequestLineBytes < 256 || maxHeaderBytes < 1024 || maxBodyBytes < 0) {
-      throw new IllegalArgumentException("HTTP limits too small to serve a request");
+    atLeast("maxRequestLineBytes", maxRequestLineBytes, 256);
+    atLeast("maxHeaderBytes", maxHeaderBytes, 1024);
+    atLeast("maxBodyBytes", maxBodyBytes, 0);
+    positive("headerTimeout", headerTimeout);
+    positive("bodyTimeout", bodyTimeout);
+    positive("idleTimeout", idleTimeout);
+    atLeast("maxConnections", maxConnections, 1);
+  }
+
+  private static void atLeast(String setting, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(setting + " must be >= " + min + ", got " + value);
     }
-    if (headerTimeout.isNegative()
-        || headerTimeout.isZero()
-        || bodyTimeout.isNegative()
-        || bodyTimeout.isZero()
-        || idleTimeout.isNegative()
-        || idleTimeout.isZero()) {
-      throw new IllegalArgumentException("HTTP timeouts must be > 0");
-    }
-    if (maxConnections < 1) {
-      throw new IllegalArgumentException("maxConnections must be >= 1");
+  }
+
+  private static void positive(String setting, Duration value) {
+    Objects.requireNonNull(value, setting);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(setting + " must be > 0, got " + value);
     }
   }
 
